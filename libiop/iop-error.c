@@ -1,0 +1,104 @@
+/*
+ * libiop — intensive outpatient treatment library
+ * SPDX-License-Identifier: MIT
+ */
+#include "iop-private.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+iop_error_code
+iop_error_get_code (const iop_error *err)
+{
+  g_return_val_if_fail (err != NULL, IOP_ERROR_FAILED);
+  return err->code;
+}
+
+const char *
+iop_error_get_message (const iop_error *err)
+{
+  g_return_val_if_fail (err != NULL, NULL);
+  return err->message;
+}
+
+const char *
+iop_error_get_path (const iop_error *err)
+{
+  g_return_val_if_fail (err != NULL, NULL);
+  return err->path;
+}
+
+const char *
+iop_error_code_to_string (int code)
+{
+  switch (code)
+    {
+    case IOP_ERROR_INVALID_ARGUMENT: return "IOP_ERROR_INVALID_ARGUMENT";
+    case IOP_ERROR_NOT_FOUND:        return "IOP_ERROR_NOT_FOUND";
+    case IOP_ERROR_EXISTS:           return "IOP_ERROR_EXISTS";
+    case IOP_ERROR_PARSE:            return "IOP_ERROR_PARSE";
+    case IOP_ERROR_IO:               return "IOP_ERROR_IO";
+    case IOP_ERROR_INVALID_DATA:     return "IOP_ERROR_INVALID_DATA";
+    case IOP_ERROR_FAILED:
+    default:                         return "IOP_ERROR_FAILED";
+    }
+}
+
+void
+iop_error_free (iop_error *err)
+{
+  if (err == NULL)
+    return;
+  g_free (err->message);
+  g_free (err->path);
+  g_free (err);
+}
+
+void
+iop_free (void *mem)
+{
+  g_free (mem);
+}
+
+void
+iop_set_error (iop_error **error, iop_error_code code, const char *path,
+               const char *format, ...)
+{
+  va_list args;
+  iop_error *err;
+
+  if (error == NULL)
+    return;
+  if (*error != NULL)
+    {
+      g_critical ("iop_set_error: *error was already set; the new error is dropped. "
+                  "Pass NULL or the address of a NULL iop_error pointer.");
+      return;
+    }
+  err = g_new0 (iop_error, 1);
+  err->code = code;
+  err->path = g_strdup (path);
+  va_start (args, format);
+  err->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  *error = err;
+}
+
+void
+iop_propagate_gerror (iop_error **error, GError *gerror, iop_error_code fallback,
+                      const char *context)
+{
+  iop_error_code code = fallback;
+
+  g_return_if_fail (gerror != NULL);
+  if (gerror->domain == JSON_PARSER_ERROR || gerror->domain == JSON_READER_ERROR)
+    code = IOP_ERROR_PARSE;
+  else if (gerror->domain == G_IO_ERROR || gerror->domain == G_FILE_ERROR)
+    code = IOP_ERROR_IO;
+
+  if (context != NULL)
+    iop_set_error (error, code, NULL, "%s: %s", context, gerror->message);
+  else
+    iop_set_error (error, code, NULL, "%s", gerror->message);
+  g_error_free (gerror);
+}

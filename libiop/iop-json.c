@@ -1,0 +1,378 @@
+/*
+ * libiop — intensive outpatient treatment library
+ * SPDX-License-Identifier: MIT
+ */
+#include "iop-json-private.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+iop_json_reader_init (IopJsonReader *r, iop_error **error, gboolean quote_values)
+{
+  r->path = g_string_new ("$");
+  r->error = error;
+  r->quote_values = quote_values;
+}
+
+void
+iop_json_reader_clear (IopJsonReader *r)
+{
+  if (r->path != NULL)
+    g_string_free (r->path, TRUE);
+  r->path = NULL;
+}
+
+static gboolean
+member_is_identifier (const char *member)
+{
+  if (!g_ascii_isalpha (*member) && *member != '_')
+    return FALSE;
+  for (const char *p = member; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+gsize
+iop_json_push_member (IopJsonReader *r, const char *member)
+{
+  gsize mark = r->path->len;
+
+  if (member_is_identifier (member))
+    g_string_append_printf (r->path, ".%s", member);
+  else
+    {
+      /* Bracket notation for names such as "x-note" or "2.1". */
+      g_string_append (r->path, "[\"");
+      for (const char *p = member; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (r->path, '\\');
+          g_string_append_c (r->path, *p);
+        }
+      g_string_append (r->path, "\"]");
+    }
+  return mark;
+}
+
+gsize
+iop_json_push_index (IopJsonReader *r, guint index)
+{
+  gsize mark = r->path->len;
+  g_string_append_printf (r->path, "[%u]", index);
+  return mark;
+}
+
+void
+iop_json_pop (IopJsonReader *r, gsize mark)
+{
+  g_string_truncate (r->path, mark);
+}
+
+gboolean
+iop_json_fail (IopJsonReader *r, iop_error_code code, const char *member,
+               const char *format, ...)
+{
+  va_list args;
+  g_autofree char *detail = NULL;
+  gsize mark = r->path->len;
+
+  if (r->error == NULL || *r->error != NULL)
+    return FALSE;
+  if (member != NULL)
+    iop_json_push_member (r, member);
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+  iop_set_error (r->error, code, r->path->str, "%s: %s", r->path->str, detail);
+  iop_json_pop (r, mark);
+  return FALSE;
+}
+
+JsonNode *
+iop_json_parse (const char *text, gssize length, iop_error **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  GError *gerror = NULL;
+
+  if (!json_parser_load_from_data (parser, text, length, &gerror))
+    {
+      iop_propagate_gerror (error, gerror, IOP_ERROR_PARSE, "malformed JSON");
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      iop_set_error (error, IOP_ERROR_PARSE, "$", "$: the document is empty");
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
+
+static const char *
+node_type_name (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT: return "an object";
+    case JSON_NODE_ARRAY: return "an array";
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING: return "a string";
+        case G_TYPE_BOOLEAN: return "a boolean";
+        case G_TYPE_INT64:
+        case G_TYPE_DOUBLE: return "a number";
+        default: return "a value";
+        }
+    case JSON_NODE_NULL:
+    default:
+      return "null";
+    }
+}
+
+JsonObject *
+iop_json_expect_object (IopJsonReader *r, JsonNode *node, const char *what)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      iop_json_fail (r, IOP_ERROR_PARSE, NULL, "expected %s (an object), found %s",
+                     what, node_type_name (node));
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+JsonArray *
+iop_json_expect_array (IopJsonReader *r, JsonNode *node, const char *what)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      iop_json_fail (r, IOP_ERROR_PARSE, NULL, "expected %s (an array), found %s",
+                     what, node_type_name (node));
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
+
+gboolean
+iop_json_check_members (IopJsonReader *r, JsonObject *obj, const char *const *allowed)
+{
+  JsonObjectIter iter;
+  const char *name;
+
+  json_object_iter_init (&iter, obj);
+  while (json_object_iter_next (&iter, &name, NULL))
+    {
+      gboolean ok = g_str_has_prefix (name, "x-") || name[0] == '$';
+      for (const char *const *a = allowed; !ok && *a != NULL; a++)
+        ok = strcmp (*a, name) == 0;
+      if (!ok)
+        return iop_json_fail (r, IOP_ERROR_PARSE, name,
+                              "unknown member (misspelt? extension members start with \"x-\")");
+    }
+  return TRUE;
+}
+
+gboolean
+iop_json_get_string (IopJsonReader *r, JsonObject *obj, const char *member,
+                     gboolean required, const char **out)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node == NULL)
+    {
+      if (required)
+        return iop_json_fail (r, IOP_ERROR_PARSE, member, "required member is missing");
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return iop_json_fail (r, IOP_ERROR_PARSE, member, "expected a string, found %s",
+                          node_type_name (node));
+  if (*json_node_get_string (node) == '\0')
+    return iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "must not be empty");
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+gboolean
+iop_json_get_number (IopJsonReader *r, JsonObject *obj, const char *member,
+                     gboolean required, gboolean nullable, gboolean *present, double *out)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+  GType t;
+
+  if (present != NULL)
+    *present = FALSE;
+  if (node == NULL || (nullable && JSON_NODE_HOLDS_NULL (node)))
+    {
+      if (required && node == NULL)
+        return iop_json_fail (r, IOP_ERROR_PARSE, member, "required member is missing");
+      return TRUE;
+    }
+  t = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (t != G_TYPE_INT64 && t != G_TYPE_DOUBLE)
+    return iop_json_fail (r, IOP_ERROR_PARSE, member, "expected a number%s, found %s",
+                          nullable ? " or null" : "", node_type_name (node));
+  *out = t == G_TYPE_INT64 ? (double) json_node_get_int (node) : json_node_get_double (node);
+  if (!isfinite (*out))
+    return iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "must be a finite number");
+  if (present != NULL)
+    *present = TRUE;
+  return TRUE;
+}
+
+gboolean
+iop_json_get_int (IopJsonReader *r, JsonObject *obj, const char *member, gboolean required,
+                  gint64 min, gint64 max, gboolean *present, gint64 *out)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+  gint64 v;
+
+  if (present != NULL)
+    *present = FALSE;
+  if (node == NULL)
+    {
+      if (required)
+        return iop_json_fail (r, IOP_ERROR_PARSE, member, "required member is missing");
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return iop_json_fail (r, IOP_ERROR_PARSE, member, "expected an integer, found %s",
+                          node_type_name (node));
+  v = json_node_get_int (node);
+  if (v < min || v > max)
+    {
+      if (r->quote_values)
+        return iop_json_fail (r, IOP_ERROR_INVALID_DATA, member,
+                              "%" G_GINT64_FORMAT " is outside %" G_GINT64_FORMAT
+                              "..%" G_GINT64_FORMAT, v, min, max);
+      return iop_json_fail (r, IOP_ERROR_INVALID_DATA, member,
+                            "value is outside %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT,
+                            min, max);
+    }
+  *out = v;
+  if (present != NULL)
+    *present = TRUE;
+  return TRUE;
+}
+
+gboolean
+iop_json_get_bool (IopJsonReader *r, JsonObject *obj, const char *member,
+                   gboolean required, gboolean *out)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node == NULL)
+    {
+      if (required)
+        return iop_json_fail (r, IOP_ERROR_PARSE, member, "required member is missing");
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return iop_json_fail (r, IOP_ERROR_PARSE, member, "expected true or false, found %s",
+                          node_type_name (node));
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+JsonObject *
+iop_json_get_object (IopJsonReader *r, JsonObject *obj, const char *member,
+                     gboolean required, gboolean *failed)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  *failed = FALSE;
+  if (node == NULL)
+    {
+      if (required)
+        *failed = !iop_json_fail (r, IOP_ERROR_PARSE, member, "required member is missing");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      *failed = !iop_json_fail (r, IOP_ERROR_PARSE, member, "expected an object, found %s",
+                                node_type_name (node));
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+JsonArray *
+iop_json_get_array (IopJsonReader *r, JsonObject *obj, const char *member,
+                    gboolean required, gboolean *failed)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  *failed = FALSE;
+  if (node == NULL)
+    {
+      if (required)
+        *failed = !iop_json_fail (r, IOP_ERROR_PARSE, member, "required member is missing");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      *failed = !iop_json_fail (r, IOP_ERROR_PARSE, member, "expected an array, found %s",
+                                node_type_name (node));
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
+
+gboolean
+iop_json_get_enum (IopJsonReader *r, JsonObject *obj, const char *member, gboolean required,
+                   const char *const *names, int *out)
+{
+  const char *value = NULL;
+  g_autoptr(GString) list = NULL;
+
+  if (!iop_json_get_string (r, obj, member, required, &value))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  for (int i = 0; names[i] != NULL; i++)
+    if (strcmp (names[i], value) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  list = g_string_new (NULL);
+  for (int i = 0; names[i] != NULL; i++)
+    if (*names[i] != '\0')
+      g_string_append_printf (list, "%s\"%s\"", list->len ? ", " : "", names[i]);
+  if (r->quote_values)
+    return iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "\"%s\" is not one of %s",
+                          value, list->str);
+  return iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "value is not one of %s", list->str);
+}
+
+void
+iop_json_add_number (JsonBuilder *b, double value)
+{
+  if (value == floor (value) && fabs (value) < 9007199254740992.0)
+    json_builder_add_int_value (b, (gint64) value);
+  else
+    json_builder_add_double_value (b, value);
+}
+
+void
+iop_json_add_string_or_null (JsonBuilder *b, const char *value)
+{
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+char *
+iop_json_builder_to_string (JsonBuilder *b)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}

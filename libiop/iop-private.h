@@ -1,0 +1,33 @@
+/*
+ * libiop — intensive outpatient treatment library
+ * SPDX-License-Identifier: MIT
+ *
+ * Library-internal declarations. Never installed.
+ */
+#ifndef IOP_PRIVATE_H
+#define IOP_PRIVATE_H
+
+#include <glib.h>
+
+#include "iop.h"
+
+struct iop_error {
+  iop_error_code code;
+  char *message;
+  char *path; /* nullable */
+};
+
+/* Sets *error (when error is not NULL) to a new error. @path may be NULL. */
+void iop_set_error (iop_error **error, iop_error_code code, const char *path,
+                    const char *format, ...) G_GNUC_PRINTF (4, 5);
+
+/* Converts a GError from GLib, GIO or json-glib into an iop_error and frees it. The only place
+ * in libiop that knows the GLib error domains. */
+void iop_propagate_gerror (iop_error **error, GError *gerror, iop_error_code fallback,
+                           const char *context);
+
+/* Reads a resource compiled into the library (libiop.gresource.xml). Aborts when missing, since
+ * the test suite guarantees every resource libiop names is present. */
+GBytes *iop_resource_lookup (const char *name);
+
+#endif /* IOP_PRIVATE_H */
