@@ -1,0 +1,218 @@
+/*
+ * libiop SWIG interface: one module `iop` for Python (`import iop`) and Lua (`require "iop"`).
+ * SPDX-License-Identifier: MIT
+ *
+ * Ownership (docs/errors.md, docs/architecture.md):
+ * - every object a script holds is owned by its proxy; garbage collection calls the library's
+ *   own release function (iop_continuum_unref, iop_level_unref); nothing destroying is exposed;
+ * - levels returned from a continuum take a reference, so they stay valid after the Continuum
+ *   proxy is collected;
+ * - (transfer full) strings are copied into the script and released with iop_free().
+ */
+%module(docstring="libiop: levels of care, placement, episodes, continuing care and pre-authorization for intensive outpatient treatment.") iop
+
+%{
+#include <stdlib.h>
+#include <libiop/iop.h>
+%}
+
+%include <constraints.i>
+
+/* Public-header macros, as the C compiler would see them on this platform (minus attributes). */
+#define IOP_INSIDE
+#define IOP_API
+#define IOP_BEGIN_DECLS
+#define IOP_END_DECLS
+#define IOP_WARN_UNUSED_RESULT
+#define IOP_DEPRECATED_FOR(f)
+
+%include "iop-errors.swg"
+%include "iop-lists.swg"
+
+/* (transfer full) strings: copied into the script, then released with the library's allocator. */
+%typemap(newfree) char * "iop_free ($1);";
+
+/* NULL strings are refused before they reach C (ValueError / Lua error). */
+%apply Pointer NONNULL { const char *json, const char *path, const char *code, const char *text,
+                         const char *field, const char *aspect, const char *source_id };
+
+/* Free functions keep their meaning without the prefix: iop.version_string(), ... */
+%rename("%(strip:[iop_])s", %$isfunction) "";
+
+/* Everything the classes below cover. */
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range)_", %$isfunction) "";
+%ignore iop_error_get_code;
+%ignore iop_error_get_message;
+%ignore iop_error_get_path;
+%ignore iop_error_free;
+%ignore iop_free;
+%ignore iop_error;
+
+%rename(Continuum) iop_continuum;
+%rename(Level) iop_level;
+%rename(Range) iop_range;
+%nodefaultctor iop_continuum;
+%nodefaultdtor iop_continuum;
+%nodefaultctor iop_level;
+%nodefaultdtor iop_level;
+
+%include <libiop/iop-version.h>
+%include <libiop/iop-error.h>
+%include <libiop/iop-continuum.h>
+
+/* Empty bodies for SWIG only (the C compiler still sees incomplete types); declared after the
+ * headers so that the enum constants used as default arguments are defined first. */
+struct iop_continuum {};
+struct iop_level {};
+
+%newobject iop_continuum::iop_continuum;
+%newobject iop_continuum::from_json;
+%newobject iop_continuum::from_file;
+%newobject iop_continuum::default_pack_json_text;
+%rename(default_pack_json) iop_continuum::default_pack_json_text;
+%newobject iop_continuum::get_level_owned;
+%newobject iop_continuum::lookup_level_owned;
+%newobject iop_continuum::comparison_to_json;
+%rename(get_level) iop_continuum::get_level_owned;
+%rename(lookup_level) iop_continuum::lookup_level_owned;
+
+%extend iop_continuum {
+  /** Loads the built-in open continuum pack (ASAM 3rd/4th edition and LOCUS levels). */
+  iop_continuum () { return iop_continuum_new_default (); }
+  ~iop_continuum () { iop_continuum_unref ($self); }
+
+  /** Loads and strictly validates a continuum pack from JSON text; raises ParseError or InvalidDataError naming the JSON path. */
+  static iop_continuum *from_json (const char *json, iop_error **error) {
+    return iop_continuum_new_from_json (json, error);
+  }
+  /** Loads and strictly validates a continuum pack from a file; raises IoError, ParseError or InvalidDataError. */
+  static iop_continuum *from_file (const char *path, iop_error **error) {
+    return iop_continuum_new_from_file (path, error);
+  }
+  /** The text of the built-in continuum pack, as a starting point for a user pack. */
+  static char *default_pack_json_text () { return iop_continuum_default_pack_json (); }
+
+  /** The pack's identifier. */
+  const char *get_id ();
+  /** The pack's own version string. */
+  const char *get_version ();
+  /** The pack's title. */
+  const char *get_title ();
+  /** The number of levels of an edition (IOP_EDITION_ANY for all). */
+  size_t get_n_levels (iop_edition edition = IOP_EDITION_ANY);
+  /** The index-th level of an edition in pack order, or None when out of range. */
+  const iop_level *get_level_owned (iop_edition edition, size_t index) {
+    const iop_level *level = iop_continuum_get_level ($self, edition, index);
+    return level != NULL ? iop_level_ref (level) : NULL;
+  }
+  /** Finds a level by code or alias ("2.1", "II.1", "3.2-WM"); None when absent. */
+  const iop_level *lookup_level_owned (iop_edition edition, const char *code) {
+    const iop_level *level = iop_continuum_lookup_level ($self, edition, code);
+    return level != NULL ? iop_level_ref (level) : NULL;
+  }
+  /** Every level of an edition (IOP_EDITION_ANY for all), in pack order. */
+  iop_level_list levels (iop_edition edition = IOP_EDITION_ANY) {
+    return iop_level_list_of ($self, edition);
+  }
+  /** The citation of a source identifier, or None. */
+  const char *get_source_citation (const char *source_id);
+  /** The URL of a source identifier, or None. */
+  const char *get_source_url (const char *source_id);
+  /** The confidence grade of a source (IOP_CONFIDENCE_*). */
+  iop_confidence get_source_confidence (const char *source_id);
+  /** The number of inpatient-versus-outpatient comparison aspects. */
+  size_t get_n_comparison_aspects ();
+  /** The identifier of the index-th comparison aspect, or None. */
+  const char *get_comparison_aspect (size_t index);
+  /** What the comparison says about an aspect for IOP_SETTING_INPATIENT or IOP_SETTING_OUTPATIENT. */
+  const char *get_comparison (const char *aspect, iop_setting setting);
+  /** The display label of a comparison aspect, or None. */
+  const char *get_comparison_label (const char *aspect);
+  /** The whole comparison as JSON text. */
+  char *comparison_to_json ();
+}
+
+%newobject iop_level::get_step_down_owned;
+%newobject iop_level::get_step_up_owned;
+%newobject iop_level::crosswalk_owned;
+%newobject iop_level::get_continuum_owned;
+%newobject iop_level::to_json;
+%rename(get_step_down) iop_level::get_step_down_owned;
+%rename(get_step_up) iop_level::get_step_up_owned;
+%rename(crosswalk) iop_level::crosswalk_owned;
+%rename(get_continuum) iop_level::get_continuum_owned;
+
+%extend iop_level {
+  ~iop_level () { iop_level_unref ($self); }
+
+  /** The level's code, such as "2.1". */
+  const char *get_code ();
+  /** The level's edition (IOP_EDITION_ASAM3, IOP_EDITION_ASAM4 or IOP_EDITION_LOCUS). */
+  iop_edition get_edition ();
+  /** The level's name. */
+  const char *get_name ();
+  /** A one-paragraph description, or None. */
+  const char *get_description ();
+  /** Where care is delivered (IOP_SETTING_*). */
+  iop_setting get_setting ();
+  /** Who directs care (IOP_MANAGEMENT_*). */
+  iop_management get_management ();
+  /** Whether this is a withdrawal-management level. */
+  bool is_withdrawal_management ();
+  /** The band of treatment hours per week for an age group (IOP_AGE_*). */
+  iop_range get_hours_per_week (iop_age_group age);
+  /** The band of service hours per service day for an age group. */
+  iop_range get_hours_per_day (iop_age_group age);
+  /** The number of typical billing codes. */
+  size_t get_n_billing_codes ();
+  /** The index-th billing code, or None. */
+  const char *get_billing_code (size_t index);
+  /** The code system of the index-th billing code: hcpcs, cpt, revenue or condition. */
+  const char *get_billing_code_system (size_t index);
+  /** A short description of the index-th billing code. */
+  const char *get_billing_code_description (size_t index);
+  /** The next less intensive level, or None. */
+  const iop_level *get_step_down_owned () {
+    const iop_level *level = iop_level_get_step_down ($self);
+    return level != NULL ? iop_level_ref (level) : NULL;
+  }
+  /** The next more intensive level, or None. */
+  const iop_level *get_step_up_owned () {
+    const iop_level *level = iop_level_get_step_up ($self);
+    return level != NULL ? iop_level_ref (level) : NULL;
+  }
+  /** The corresponding level in another edition, or None. */
+  const iop_level *crosswalk_owned (iop_edition to) {
+    const iop_level *level = iop_level_crosswalk ($self, to);
+    return level != NULL ? iop_level_ref (level) : NULL;
+  }
+  /** The confidence grade of the crosswalk to an edition (IOP_CONFIDENCE_NONE when unmapped). */
+  iop_confidence get_crosswalk_confidence (iop_edition to);
+  /** A note on the crosswalk to an edition, or None. */
+  const char *get_crosswalk_note (iop_edition to);
+  /** The source identifier behind a field ("level", "hours_per_week.adult", "billing_codes.0", "crosswalk.asam4", ...), or None. */
+  const char *get_source (const char *field);
+  /** The number of aliases. */
+  size_t get_n_aliases ();
+  /** The index-th alias, or None. */
+  const char *get_alias (size_t index);
+  /** The continuum this level belongs to. */
+  iop_continuum *get_continuum_owned () {
+    return iop_continuum_ref (iop_level_get_continuum ($self));
+  }
+  /** The level as compact JSON text. */
+  char *to_json ();
+}
+
+%rename(contains) iop_range::contains_value;
+%rename(is_published) iop_range::is_published_band;
+%extend iop_range {
+  /** Whether a number of hours lies inside the band. */
+  bool contains_value (double value) { return iop_range_contains ($self, value); }
+  /** Whether the band has at least one bound. */
+  bool is_published_band () { return iop_range_is_published ($self); }
+}
+
+#ifdef SWIGPYTHON
+%include "iop-python.swg"
+#endif
