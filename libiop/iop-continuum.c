@@ -339,8 +339,9 @@ load_band (Loader *l, JsonObject *parent, const char *member, double upper_limit
                         "min %g is not below max %g%s", min, max, excl ? " (max is exclusive)" : "");
   if (ok && excl && !has_max)
     ok = iop_json_fail (&l->r, IOP_ERROR_INVALID_DATA, "max_exclusive", "is set but there is no max");
-  if (ok && (has_min || has_max))
-    ok = load_source_ref (l, obj, TRUE, source_out);
+  /* A published band must cite its source; an unpublished one may, but the id must exist. */
+  if (ok)
+    ok = load_source_ref (l, obj, has_min || has_max, source_out);
   if (ok)
     {
       out->has_min = has_min;
@@ -476,7 +477,9 @@ load_level (Loader *l, JsonObject *obj, iop_level *level)
           gsize m2 = iop_json_push_index (&l->r, i);
           if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
               *json_node_get_string (node) == '\0')
-            return iop_json_fail (&l->r, IOP_ERROR_PARSE, NULL, "expected a non-empty string");
+            return iop_json_fail (&l->r, json_node_get_value_type (node) == G_TYPE_STRING
+                                           ? IOP_ERROR_INVALID_DATA : IOP_ERROR_PARSE,
+                                  NULL, "expected a non-empty string");
           if (!register_name (l, level, json_node_get_string (node), TRUE, NULL))
             return FALSE;
           g_ptr_array_add (level->aliases, (gpointer) intern (l, json_node_get_string (node)));

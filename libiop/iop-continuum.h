@@ -271,8 +271,8 @@ IOP_API const char *iop_continuum_get_title (const iop_continuum *continuum);
 IOP_API size_t iop_continuum_get_n_levels (const iop_continuum *continuum, iop_edition edition);
 
 /**
- * @brief The @p index-th level of @p edition, in pack order (least to most intensive in the
- *        default pack, withdrawal-management levels last).
+ * @brief The @p index-th level of @p edition, in pack order (within an edition, least to most
+ *        intensive in the default pack, withdrawal-management levels last).
  * @param continuum A continuum.
  * @param edition An edition or #IOP_EDITION_ANY.
  * @param index From 0 to iop_continuum_get_n_levels() − 1.
@@ -347,7 +347,7 @@ IOP_API const char *iop_continuum_get_comparison_aspect (const iop_continuum *co
 /**
  * @brief What the comparison says about one aspect of one kind of care.
  * @param continuum A continuum.
- * @param aspect An aspect identifier, or "label" for the aspect's display name.
+ * @param aspect An aspect identifier (iop_continuum_get_comparison_label() gives its display name).
  * @param setting #IOP_SETTING_INPATIENT (inpatient and residential care) or
  *        #IOP_SETTING_OUTPATIENT; any other setting gives NULL.
  * @return (transfer none) (nullable) The text, or NULL when the aspect is unknown.
