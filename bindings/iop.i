@@ -27,14 +27,21 @@
 #define IOP_DEPRECATED_FOR(f)
 
 %include "iop-errors.swg"
+%include "iop-typemaps.swg"
 %include "iop-lists.swg"
 
 /* (transfer full) strings: copied into the script, then released with the library's allocator. */
 %typemap(newfree) char * "iop_free ($1);";
 
-/* NULL strings are refused before they reach C (ValueError / Lua error). */
-%apply Pointer NONNULL { const char *json, const char *path, const char *code, const char *text,
-                         const char *field, const char *aspect, const char *source_id };
+/* Required strings: None/nil and embedded NULs are refused before they reach C. */
+%apply const char *IOP_STRING { const char *json, const char *code, const char *text,
+                                const char *field, const char *aspect, const char *source_id };
+%apply const char *IOP_PATH { const char *path };
+
+/* The function-like macro IOP_CHECK_VERSION cannot be wrapped; keep its comment off the next
+ * declaration. */
+%feature("docstring") iop_version_string "The version of the libiop library loaded at run time, as \"MAJOR.MINOR.MICRO\".";
+%feature("docstring") iop_version_number "The version of the libiop library loaded at run time, as MAJOR * 10000 + MINOR * 100 + MICRO.";
 
 /* Free functions keep their meaning without the prefix: iop.version_string(), ... */
 %rename("%(strip:[iop_])s", %$isfunction) "";
@@ -62,7 +69,9 @@
 
 /* Empty bodies for SWIG only (the C compiler still sees incomplete types); declared after the
  * headers so that the enum constants used as default arguments are defined first. */
+/** An immutable catalog of levels of care (ASAM 3rd/4th edition, LOCUS) loaded from a continuum pack. Continuum() loads the built-in pack. */
 struct iop_continuum {};
+/** One level of care: setting, intensity, billing codes, neighbours and crosswalks. Keeps its continuum alive. */
 struct iop_level {};
 
 %newobject iop_continuum::iop_continuum;

@@ -339,9 +339,15 @@ load_band (Loader *l, JsonObject *parent, const char *member, double upper_limit
                         "min %g is not below max %g%s", min, max, excl ? " (max is exclusive)" : "");
   if (ok && excl && !has_max)
     ok = iop_json_fail (&l->r, IOP_ERROR_INVALID_DATA, "max_exclusive", "is set but there is no max");
-  /* A published band must cite its source; an unpublished one may, but the id must exist. */
+  /* A published band must cite its source. An unpublished one may name one (it must exist),
+   * but carries no figure, so no source is recorded for it. */
   if (ok)
-    ok = load_source_ref (l, obj, has_min || has_max, source_out);
+    {
+      const char *source = NULL;
+      ok = load_source_ref (l, obj, has_min || has_max, &source);
+      if (has_min || has_max)
+        *source_out = source;
+    }
   if (ok)
     {
       out->has_min = has_min;

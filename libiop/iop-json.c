@@ -90,20 +90,298 @@ iop_json_fail (IopJsonReader *r, iop_error_code code, const char *member,
   return FALSE;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Strict syntax check (RFC 8259) before json-glib sees the text. json-glib alone accepts
+ * comments, single-quoted strings, hexadecimal numbers and trailing content after the document;
+ * none of those may slip into a clinical rule pack or a patient document. The check also bounds
+ * nesting depth (json-glib's parser is recursive) and rejects duplicate member names, which
+ * json-glib would silently resolve to the last one. */
+
+#define IOP_JSON_MAX_DEPTH 256
+
+typedef struct {
+  const char *text, *p, *end;
+  GArray *keys;   /* (offset, length) of the member names of every open object, innermost last */
+  GArray *frames; /* index into @keys where each open object's names start */
+  const char *error;
+  const char *error_at;
+} Syntax;
+
+static gboolean
+syntax_fail (Syntax *s, const char *what)
+{
+  if (s->error == NULL)
+    {
+      s->error = what;
+      s->error_at = s->p;
+    }
+  return FALSE;
+}
+
+static void
+skip_ws (Syntax *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+    s->p++;
+}
+
+static gboolean
+syntax_string (Syntax *s)
+{
+  s->p++; /* opening quote */
+  while (s->p < s->end)
+    {
+      unsigned char c = (unsigned char) *s->p;
+      if (c == '"')
+        {
+          s->p++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return syntax_fail (s, "control character in a string (escape it)");
+      if (c == '\\')
+        {
+          s->p++;
+          if (s->p >= s->end)
+            break;
+          switch (*s->p)
+            {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+              s->p++;
+              break;
+            case 'u':
+              for (int i = 1; i <= 4; i++)
+                if (s->p + i >= s->end || !g_ascii_isxdigit (s->p[i]))
+                  return syntax_fail (s, "\\u must be followed by four hexadecimal digits");
+              s->p += 5;
+              break;
+            default:
+              return syntax_fail (s, "invalid escape sequence in a string");
+            }
+          continue;
+        }
+      s->p++;
+    }
+  return syntax_fail (s, "unterminated string");
+}
+
+static gboolean
+syntax_digits (Syntax *s)
+{
+  const char *start = s->p;
+  while (s->p < s->end && g_ascii_isdigit (*s->p))
+    s->p++;
+  return s->p > start;
+}
+
+static gboolean
+syntax_number (Syntax *s)
+{
+  if (*s->p == '-')
+    s->p++;
+  if (s->p < s->end && *s->p == '0')
+    {
+      s->p++;
+      if (s->p < s->end && g_ascii_isdigit (*s->p))
+        return syntax_fail (s, "numbers must not have leading zeros");
+    }
+  else if (!syntax_digits (s))
+    return syntax_fail (s, "invalid number");
+  if (s->p < s->end && *s->p == '.')
+    {
+      s->p++;
+      if (!syntax_digits (s))
+        return syntax_fail (s, "a decimal point must be followed by digits");
+    }
+  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
+    {
+      s->p++;
+      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+        s->p++;
+      if (!syntax_digits (s))
+        return syntax_fail (s, "an exponent must have digits");
+    }
+  if (s->p < s->end && (g_ascii_isalnum (*s->p) || *s->p == '.'))
+    return syntax_fail (s, "invalid number");
+  return TRUE;
+}
+
+static gboolean
+syntax_literal (Syntax *s, const char *word)
+{
+  gsize n = strlen (word);
+  if ((gsize) (s->end - s->p) < n || memcmp (s->p, word, n) != 0 ||
+      ((gsize) (s->end - s->p) > n && g_ascii_isalnum (s->p[n])))
+    return syntax_fail (s, "unexpected character (not JSON: comments, single quotes and bare words are not allowed)");
+  s->p += n;
+  return TRUE;
+}
+
+static gboolean syntax_value (Syntax *s, guint depth);
+
+static gboolean
+syntax_member_name (Syntax *s)
+{
+  const char *start = s->p;
+  guint first = g_array_index (s->frames, guint, s->frames->len - 1);
+  guint offset, length;
+
+  if (!syntax_string (s))
+    return FALSE;
+  offset = (guint) (start - s->text);
+  length = (guint) (s->p - start);
+  for (guint i = first; i + 1 < s->keys->len; i += 2)
+    if (g_array_index (s->keys, guint, i + 1) == length &&
+        memcmp (s->text + g_array_index (s->keys, guint, i), start, length) == 0)
+      {
+        s->p = start;
+        return syntax_fail (s, "duplicate member name in an object");
+      }
+  g_array_append_val (s->keys, offset);
+  g_array_append_val (s->keys, length);
+  return TRUE;
+}
+
+static gboolean
+syntax_container (Syntax *s, guint depth, gboolean object)
+{
+  char close = object ? '}' : ']';
+
+  if (depth >= IOP_JSON_MAX_DEPTH)
+    return syntax_fail (s, "nesting is too deep");
+  s->p++;
+  if (object)
+    {
+      guint start = s->keys->len;
+      g_array_append_val (s->frames, start);
+    }
+  skip_ws (s);
+  if (s->p < s->end && *s->p == close)
+    s->p++;
+  else
+    for (;;)
+      {
+        skip_ws (s);
+        if (object)
+          {
+            if (s->p >= s->end || *s->p != '"')
+              return syntax_fail (s, "expected a member name in double quotes");
+            if (!syntax_member_name (s))
+              return FALSE;
+            skip_ws (s);
+            if (s->p >= s->end || *s->p != ':')
+              return syntax_fail (s, "expected ':' after a member name");
+            s->p++;
+          }
+        if (!syntax_value (s, depth + 1))
+          return FALSE;
+        skip_ws (s);
+        if (s->p < s->end && *s->p == ',')
+          {
+            s->p++;
+            skip_ws (s);
+            if (s->p < s->end && *s->p == close)
+              return syntax_fail (s, "trailing comma");
+            continue;
+          }
+        if (s->p < s->end && *s->p == close)
+          {
+            s->p++;
+            break;
+          }
+        return syntax_fail (s, object ? "expected ',' or '}'" : "expected ',' or ']'");
+      }
+  if (object)
+    {
+      g_array_set_size (s->keys, g_array_index (s->frames, guint, s->frames->len - 1));
+      g_array_set_size (s->frames, s->frames->len - 1);
+    }
+  return TRUE;
+}
+
+static gboolean
+syntax_value (Syntax *s, guint depth)
+{
+  skip_ws (s);
+  if (s->p >= s->end)
+    return syntax_fail (s, "unexpected end of the document");
+  switch (*s->p)
+    {
+    case '{': return syntax_container (s, depth, TRUE);
+    case '[': return syntax_container (s, depth, FALSE);
+    case '"': return syntax_string (s);
+    case 't': return syntax_literal (s, "true");
+    case 'f': return syntax_literal (s, "false");
+    case 'n': return syntax_literal (s, "null");
+    default:
+      if (*s->p == '-' || g_ascii_isdigit (*s->p))
+        return syntax_number (s);
+      return syntax_fail (s, "unexpected character (not JSON: comments, single quotes and bare words are not allowed)");
+    }
+}
+
+/* Returns TRUE when @text is exactly one RFC 8259 JSON document. */
+static gboolean
+check_syntax (const char *text, gsize length, iop_error **error)
+{
+  Syntax s = { text, text, text + length, NULL, NULL, NULL, NULL };
+  gboolean ok;
+  int line = 1, column = 1;
+
+  if (memchr (text, '\0', length) != NULL)
+    {
+      iop_set_error (error, IOP_ERROR_PARSE, NULL, "malformed JSON: the text contains a NUL byte");
+      return FALSE;
+    }
+  if (!g_utf8_validate (text, (gssize) length, NULL))
+    {
+      iop_set_error (error, IOP_ERROR_PARSE, NULL, "malformed JSON: the text is not valid UTF-8");
+      return FALSE;
+    }
+  s.keys = g_array_new (FALSE, FALSE, sizeof (guint));
+  s.frames = g_array_new (FALSE, FALSE, sizeof (guint));
+  ok = syntax_value (&s, 0);
+  if (ok)
+    {
+      skip_ws (&s);
+      if (s.p < s.end)
+        ok = syntax_fail (&s, "unexpected content after the end of the document");
+    }
+  g_array_unref (s.keys);
+  g_array_unref (s.frames);
+  if (ok)
+    return TRUE;
+  for (const char *q = text; q < s.error_at; q = g_utf8_next_char (q))
+    if (*q == '\n')
+      {
+        line++;
+        column = 1;
+      }
+    else
+      column++;
+  iop_set_error (error, IOP_ERROR_PARSE, NULL, "malformed JSON: line %d, column %d: %s",
+                 line, column, s.error);
+  return FALSE;
+}
+
 JsonNode *
 iop_json_parse (const char *text, gssize length, iop_error **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = NULL;
   GError *gerror = NULL;
+  gsize len = length < 0 ? strlen (text) : (gsize) length;
 
-  if (!json_parser_load_from_data (parser, text, length, &gerror))
+  if (!check_syntax (text, len, error))
+    return NULL;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &gerror))
     {
       iop_propagate_gerror (error, gerror, IOP_ERROR_PARSE, "malformed JSON");
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
     {
-      iop_set_error (error, IOP_ERROR_PARSE, "$", "$: the document is empty");
+      iop_set_error (error, IOP_ERROR_PARSE, NULL, "malformed JSON: the document is empty");
       return NULL;
     }
   return json_parser_steal_root (parser);

@@ -1,0 +1,240 @@
+"""API-surface test of the Python binding (in the style of Hamlib's bindings tests).
+
+The public names of module iop and of the classes Continuum, Level and Range are checked in
+below, sorted. Adding, renaming or removing a public name makes this test fail and print the
+names added and removed; update the lists in the same change as bindings/iop.i (and record the
+change in the changelog).
+
+What counts as public (everything else is excluded, deliberately):
+  * names that do not start with "_" (this drops SWIG's own helpers such as _iop, _swig_repr,
+    _SwigNonDynamicMeta, the __builtin__ import and every dunder);
+  * not a SWIG internal: names starting with "SWIG", and the proxy bookkeeping members
+    "this", "thisown" and "weakref";
+  * at module level, not a module object (an `import` inside iop.py is not API).
+Class lists are taken from dir(class), so they include the data members of Range (has_min,
+min, has_max, max, max_exclusive) as well as methods. SPDX-License-Identifier: MIT
+"""
+
+import inspect
+import unittest
+
+import iop
+
+SWIG_INTERNAL_NAMES = {"this", "thisown", "weakref"}
+
+MODULE_NAMES = [
+    "Continuum",
+    "Error",
+    "ExistsError",
+    "IOP_AGE_ADOLESCENT",
+    "IOP_AGE_ADULT",
+    "IOP_CONFIDENCE_HIGH",
+    "IOP_CONFIDENCE_LOW",
+    "IOP_CONFIDENCE_MEDIUM",
+    "IOP_CONFIDENCE_NONE",
+    "IOP_EDITION_ANY",
+    "IOP_EDITION_ASAM3",
+    "IOP_EDITION_ASAM4",
+    "IOP_EDITION_LOCUS",
+    "IOP_ERROR_EXISTS",
+    "IOP_ERROR_FAILED",
+    "IOP_ERROR_INVALID_ARGUMENT",
+    "IOP_ERROR_INVALID_DATA",
+    "IOP_ERROR_IO",
+    "IOP_ERROR_NOT_FOUND",
+    "IOP_ERROR_PARSE",
+    "IOP_MAJOR_VERSION",
+    "IOP_MANAGEMENT_CLINICALLY_MANAGED",
+    "IOP_MANAGEMENT_MEDICALLY_MANAGED",
+    "IOP_MANAGEMENT_MEDICALLY_MONITORED",
+    "IOP_MANAGEMENT_UNSPECIFIED",
+    "IOP_MICRO_VERSION",
+    "IOP_MINOR_VERSION",
+    "IOP_SETTING_COMMUNITY",
+    "IOP_SETTING_INPATIENT",
+    "IOP_SETTING_OUTPATIENT",
+    "IOP_SETTING_RESIDENTIAL",
+    "IOP_VERSION_NUMBER",
+    "IOP_VERSION_STRING",
+    "InvalidArgumentError",
+    "InvalidDataError",
+    "IoError",
+    "Level",
+    "NotFoundError",
+    "ParseError",
+    "Range",
+    "age_group_from_string",
+    "age_group_to_string",
+    "confidence_to_string",
+    "edition_from_string",
+    "edition_to_string",
+    "error_code_to_string",
+    "management_to_string",
+    "setting_to_string",
+    "version_number",
+    "version_string",
+]
+
+CLASS_NAMES = {
+    "Continuum": [
+        "comparison",
+        "comparison_to_json",
+        "default_pack_json",
+        "from_file",
+        "from_json",
+        "get_comparison",
+        "get_comparison_aspect",
+        "get_comparison_label",
+        "get_id",
+        "get_level",
+        "get_n_comparison_aspects",
+        "get_n_levels",
+        "get_source_citation",
+        "get_source_confidence",
+        "get_source_url",
+        "get_title",
+        "get_version",
+        "levels",
+        "lookup_level",
+    ],
+    "Level": [
+        "aliases",
+        "billing_codes",
+        "crosswalk",
+        "get_alias",
+        "get_billing_code",
+        "get_billing_code_description",
+        "get_billing_code_system",
+        "get_code",
+        "get_continuum",
+        "get_crosswalk_confidence",
+        "get_crosswalk_note",
+        "get_description",
+        "get_edition",
+        "get_hours_per_day",
+        "get_hours_per_week",
+        "get_management",
+        "get_n_aliases",
+        "get_n_billing_codes",
+        "get_name",
+        "get_setting",
+        "get_source",
+        "get_step_down",
+        "get_step_up",
+        "is_withdrawal_management",
+        "to_json",
+    ],
+    "Range": [
+        "bounds",
+        "contains",
+        "has_max",
+        "has_min",
+        "is_published",
+        "max",
+        "max_exclusive",
+        "min",
+    ],
+}
+
+
+def is_public(name):
+    return not (name.startswith("_") or name.startswith("SWIG") or name in SWIG_INTERNAL_NAMES)
+
+
+def module_names():
+    return sorted(n for n in dir(iop) if is_public(n) and not inspect.ismodule(getattr(iop, n)))
+
+
+def class_names(cls):
+    return sorted(n for n in dir(cls) if is_public(n))
+
+
+class ApiSurfaceTest(unittest.TestCase):
+    maxDiff = None
+
+    def assert_surface(self, what, actual, expected):
+        added = sorted(set(actual) - set(expected))
+        removed = sorted(set(expected) - set(actual))
+        if added or removed:
+            self.fail("the public API of %s changed\n  added:   %s\n  removed: %s\n"
+                      "Update tests/python/test_api_surface.py if the change is intended."
+                      % (what, ", ".join(added) or "-", ", ".join(removed) or "-"))
+
+    def test_checked_in_lists_are_sorted_and_unique(self):
+        for what, names in [("module", MODULE_NAMES)] + sorted(CLASS_NAMES.items()):
+            with self.subTest(what=what):
+                self.assertEqual(names, sorted(set(names)))
+
+    def test_module(self):
+        self.assert_surface("module iop", module_names(), MODULE_NAMES)
+
+    def test_classes(self):
+        for name, expected in sorted(CLASS_NAMES.items()):
+            with self.subTest(cls=name):
+                self.assert_surface("iop." + name, class_names(getattr(iop, name)), expected)
+
+    def test_exclusions_are_real(self):
+        # The filter must drop what SWIG adds, or the lists above would hide SWIG changes.
+        self.assertIn("thisown", dir(iop.Continuum))
+        self.assertNotIn("thisown", class_names(iop.Continuum))
+        self.assertTrue(any(n.startswith("_swig") for n in dir(iop)))
+        self.assertFalse(any(n.startswith("_") for n in module_names()))
+
+    def test_kinds(self):
+        for name in MODULE_NAMES:
+            obj = getattr(iop, name)
+            with self.subTest(name=name):
+                if name.startswith("IOP_"):
+                    self.assertIsInstance(obj, str if name == "IOP_VERSION_STRING" else int)
+                elif name[0].isupper():
+                    self.assertTrue(inspect.isclass(obj))
+                else:
+                    self.assertTrue(callable(obj))
+        for name in ("from_json", "from_file", "default_pack_json"):
+            with self.subTest(static=name):
+                # Static methods: callable on the class without an instance.
+                self.assertIsInstance(inspect.getattr_static(iop.Continuum, name), staticmethod)
+
+    def test_error_classes_are_exactly_the_exceptions(self):
+        exceptions = sorted(n for n in MODULE_NAMES
+                            if inspect.isclass(getattr(iop, n))
+                            and issubclass(getattr(iop, n), BaseException))
+        self.assertEqual(exceptions, ["Error", "ExistsError", "InvalidArgumentError",
+                                      "InvalidDataError", "IoError", "NotFoundError",
+                                      "ParseError"])
+
+    def test_version_constants_match_runtime(self):
+        self.assertEqual(iop.version_string(), iop.IOP_VERSION_STRING)
+        self.assertEqual(iop.version_number(), iop.IOP_VERSION_NUMBER)
+        self.assertEqual(iop.IOP_VERSION_NUMBER, iop.IOP_MAJOR_VERSION * 10000
+                         + iop.IOP_MINOR_VERSION * 100 + iop.IOP_MICRO_VERSION)
+        self.assertEqual(iop.IOP_VERSION_STRING, "%d.%d.%d" % (
+            iop.IOP_MAJOR_VERSION, iop.IOP_MINOR_VERSION, iop.IOP_MICRO_VERSION))
+
+    def test_public_callables_have_docstrings(self):
+        missing = []
+        for name in MODULE_NAMES:
+            obj = getattr(iop, name)
+            if callable(obj) and not inspect.isclass(obj) and not (obj.__doc__ or "").strip():
+                missing.append(name)
+        for cls_name, names in CLASS_NAMES.items():
+            for name in names:
+                obj = getattr(getattr(iop, cls_name), name)
+                if callable(obj) and not (obj.__doc__ or "").strip():
+                    missing.append(cls_name + "." + name)
+        self.assertEqual(missing, [])
+
+    def test_version_string_docstring_is_its_own(self):
+        # SWIG -doxygen would attach the comment of the IOP_CHECK_VERSION macro (which it cannot
+        # wrap) to the next declaration; iop.i sets version_string's own docstring.
+        self.assertNotIn("at least version", iop.version_string.__doc__)
+
+    def test_classes_have_docstrings(self):
+        # The class docstrings come from the comments on the struct bodies in iop.i.
+        missing = [n for n in ("Continuum", "Level", "Range")
+                   if not (getattr(iop, n).__doc__ or "").strip()]
+        self.assertEqual(missing, [])
+
+
+if __name__ == "__main__":
+    unittest.main()
