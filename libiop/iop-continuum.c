@@ -4,7 +4,7 @@
  *
  * The care continuum: loading and validating continuum packs, and querying levels.
  */
-#include "iop-json-private.h"
+#include "iop-pack-private.h"
 
 #include <string.h>
 
@@ -23,11 +23,6 @@ typedef struct {
   const char *source;
   const char *note;
 } Crosswalk;
-
-typedef struct {
-  const char *citation, *url;
-  iop_confidence confidence;
-} Source;
 
 typedef struct {
   const char *id, *label, *inpatient, *outpatient, *source;
@@ -51,13 +46,11 @@ struct iop_level {
 
 struct iop_continuum {
   gatomicrefcount ref_count;
-  GStringChunk *strings;   /* every string the continuum owns */
-  const char *id, *version, *title;
+  IopPackHeader pack;      /* id, version, title, sources; owns every string */
   GPtrArray *levels;       /* iop_level *, owned, pack order */
   GPtrArray *by_edition[N_EDITIONS]; /* borrowed views */
   GHashTable *by_code;     /* "edition\x1fcode" -> level (codes) */
   GHashTable *by_alias;    /* "edition\x1falias" -> level */
-  GHashTable *sources;     /* id -> Source * */
   GArray *aspects;         /* Aspect */
 };
 
@@ -69,7 +62,7 @@ static const iop_edition edition_values[] = { IOP_EDITION_ASAM3, IOP_EDITION_ASA
 static const char *const setting_names[] = { "community", "outpatient", "residential", "inpatient", NULL };
 static const char *const management_names[] = { "unspecified", "clinically-managed",
                                                  "medically-monitored", "medically-managed", NULL };
-static const char *const confidence_names[] = { "L", "M", "H", NULL };
+static const char *const confidence_names[] = { "L", "M", "H", NULL }; /* iop_confidence 1..3 */
 static const char *const age_names[] = { "adult", "adolescent", NULL };
 
 static int
@@ -195,13 +188,12 @@ continuum_alloc (void)
   iop_continuum *c = g_new0 (iop_continuum, 1);
 
   g_atomic_ref_count_init (&c->ref_count);
-  c->strings = g_string_chunk_new (4096);
+  iop_pack_header_init (&c->pack);
   c->levels = g_ptr_array_new_with_free_func (level_free);
   for (int i = 0; i < N_EDITIONS; i++)
     c->by_edition[i] = g_ptr_array_new ();
   c->by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c->by_alias = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  c->sources = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   c->aspects = g_array_new (FALSE, TRUE, sizeof (Aspect));
   return c;
 }
@@ -224,9 +216,8 @@ iop_continuum_unref (iop_continuum *continuum)
     g_ptr_array_unref (continuum->by_edition[i]);
   g_hash_table_unref (continuum->by_code);
   g_hash_table_unref (continuum->by_alias);
-  g_hash_table_unref (continuum->sources);
   g_array_unref (continuum->aspects);
-  g_string_chunk_free (continuum->strings);
+  iop_pack_header_clear (&continuum->pack);
   g_free (continuum);
 }
 
@@ -241,7 +232,7 @@ typedef struct {
 static const char *
 intern (Loader *l, const char *s)
 {
-  return s == NULL ? NULL : g_string_chunk_insert_const (l->c->strings, s);
+  return iop_pack_intern (&l->c->pack, s);
 }
 
 static char *
@@ -250,59 +241,10 @@ level_key (iop_edition edition, const char *code)
   return g_strdup_printf ("%d\x1f%s", (int) edition, code);
 }
 
-/* Reads a "source" member and checks that it names an entry of the sources table. */
 static gboolean
 load_source_ref (Loader *l, JsonObject *obj, gboolean required, const char **out)
 {
-  const char *id = NULL;
-
-  if (!iop_json_get_string (&l->r, obj, "source", required, &id))
-    return FALSE;
-  if (id == NULL)
-    return TRUE;
-  if (!g_hash_table_contains (l->c->sources, id))
-    return iop_json_fail (&l->r, IOP_ERROR_INVALID_DATA, "source",
-                          "unknown source \"%s\" (not in $.sources)", id);
-  *out = intern (l, id);
-  return TRUE;
-}
-
-static gboolean
-load_sources (Loader *l, JsonObject *root)
-{
-  static const char *const members[] = { "citation", "url", "confidence", NULL };
-  gboolean failed;
-  JsonObject *sources = iop_json_get_object (&l->r, root, "sources", TRUE, &failed);
-  JsonObjectIter iter;
-  const char *id;
-  JsonNode *node;
-
-  if (sources == NULL)
-    return FALSE;
-  gsize mark = iop_json_push_member (&l->r, "sources");
-  json_object_iter_init (&iter, sources);
-  while (json_object_iter_next (&iter, &id, &node))
-    {
-      gsize m2 = iop_json_push_member (&l->r, id);
-      JsonObject *obj = iop_json_expect_object (&l->r, node, "a source");
-      Source *src;
-      const char *citation = NULL, *url = NULL;
-      int conf = 0;
-
-      if (obj == NULL || !iop_json_check_members (&l->r, obj, members) ||
-          !iop_json_get_string (&l->r, obj, "citation", TRUE, &citation) ||
-          !iop_json_get_string (&l->r, obj, "url", FALSE, &url) ||
-          !iop_json_get_enum (&l->r, obj, "confidence", TRUE, confidence_names, &conf))
-        return FALSE;
-      src = g_new0 (Source, 1);
-      src->citation = intern (l, citation);
-      src->url = intern (l, url);
-      src->confidence = (iop_confidence) (IOP_CONFIDENCE_LOW + conf);
-      g_hash_table_insert (l->c->sources, (gpointer) intern (l, id), src);
-      iop_json_pop (&l->r, m2);
-    }
-  iop_json_pop (&l->r, mark);
-  return TRUE;
+  return iop_pack_read_source_ref (&l->r, &l->c->pack, obj, required, out);
 }
 
 /* Reads one band {"min","max","max_exclusive","source"}. */
@@ -736,8 +678,6 @@ continuum_load (const char *json, gssize length, iop_error **error)
   g_autoptr(JsonNode) root = iop_json_parse (json, length, error);
   Loader l = { 0 };
   JsonObject *obj;
-  const char *format = NULL, *id = NULL, *version = NULL, *title = NULL;
-  gint64 format_version = 0;
   gboolean ok;
 
   if (root == NULL)
@@ -746,29 +686,14 @@ continuum_load (const char *json, gssize length, iop_error **error)
   l.c = continuum_alloc ();
   obj = iop_json_expect_object (&l.r, root, "a continuum pack");
   ok = obj != NULL && iop_json_check_members (&l.r, obj, members) &&
-       iop_json_get_string (&l.r, obj, "format", TRUE, &format);
-  if (ok && strcmp (format, CONTINUUM_FORMAT) != 0)
-    ok = iop_json_fail (&l.r, IOP_ERROR_INVALID_DATA, "format",
-                        "expected \"" CONTINUUM_FORMAT "\", found \"%s\"", format);
-  ok = ok && iop_json_get_int (&l.r, obj, "format_version", TRUE, 1, G_MAXINT32, NULL, &format_version);
-  if (ok && format_version != CONTINUUM_FORMAT_VERSION)
-    ok = iop_json_fail (&l.r, IOP_ERROR_INVALID_DATA, "format_version",
-                        "version %" G_GINT64_FORMAT " is not supported (this libiop reads %d)",
-                        format_version, CONTINUUM_FORMAT_VERSION);
-  ok = ok && iop_json_get_string (&l.r, obj, "id", TRUE, &id) &&
-       iop_json_get_string (&l.r, obj, "version", TRUE, &version) &&
-       iop_json_get_string (&l.r, obj, "title", FALSE, &title) &&
-       load_sources (&l, obj) && load_levels (&l, obj) && load_crosswalk (&l, obj) &&
-       load_comparison (&l, obj);
+       iop_pack_read_header (&l.r, obj, CONTINUUM_FORMAT, CONTINUUM_FORMAT_VERSION, &l.c->pack) &&
+       load_levels (&l, obj) && load_crosswalk (&l, obj) && load_comparison (&l, obj);
   iop_json_reader_clear (&l.r);
   if (!ok)
     {
       iop_continuum_unref (l.c);
       return NULL;
     }
-  l.c->id = intern (&l, id);
-  l.c->version = intern (&l, version);
-  l.c->title = intern (&l, title != NULL ? title : id);
   return l.c;
 }
 
@@ -800,11 +725,10 @@ iop_continuum_new_from_file (const char *path, iop_error **error)
 iop_continuum *
 iop_continuum_new_default (void)
 {
-  g_autoptr(GBytes) bytes = iop_resource_lookup (DEFAULT_PACK);
-  iop_error *error = NULL;
   gsize length = 0;
-  const char *data = g_bytes_get_data (bytes, &length);
-  iop_continuum *c = continuum_load (data, (gssize) length, &error);
+  g_autofree char *text = iop_pack_default_text (DEFAULT_PACK, &length);
+  iop_error *error = NULL;
+  iop_continuum *c = continuum_load (text, (gssize) length, &error);
 
   if (c == NULL)
     g_error ("libiop: the built-in continuum pack is invalid: %s", iop_error_get_message (error));
@@ -814,10 +738,7 @@ iop_continuum_new_default (void)
 char *
 iop_continuum_default_pack_json (void)
 {
-  g_autoptr(GBytes) bytes = iop_resource_lookup (DEFAULT_PACK);
-  gsize length = 0;
-  const char *data = g_bytes_get_data (bytes, &length);
-  return g_strndup (data, length);
+  return iop_pack_default_text (DEFAULT_PACK, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -827,21 +748,21 @@ const char *
 iop_continuum_get_id (const iop_continuum *continuum)
 {
   g_return_val_if_fail (continuum != NULL, NULL);
-  return continuum->id;
+  return continuum->pack.id;
 }
 
 const char *
 iop_continuum_get_version (const iop_continuum *continuum)
 {
   g_return_val_if_fail (continuum != NULL, NULL);
-  return continuum->version;
+  return continuum->pack.version;
 }
 
 const char *
 iop_continuum_get_title (const iop_continuum *continuum)
 {
   g_return_val_if_fail (continuum != NULL, NULL);
-  return continuum->title;
+  return continuum->pack.title;
 }
 
 static GPtrArray *
@@ -904,32 +825,32 @@ iop_continuum_lookup_level (const iop_continuum *continuum, iop_edition edition,
   return NULL;
 }
 
-static const Source *
+static const IopSource *
 find_source (const iop_continuum *continuum, const char *source_id)
 {
   g_return_val_if_fail (continuum != NULL, NULL);
   g_return_val_if_fail (source_id != NULL, NULL);
-  return g_hash_table_lookup (continuum->sources, source_id);
+  return g_hash_table_lookup (continuum->pack.sources, source_id);
 }
 
 const char *
 iop_continuum_get_source_citation (const iop_continuum *continuum, const char *source_id)
 {
-  const Source *src = find_source (continuum, source_id);
+  const IopSource *src = find_source (continuum, source_id);
   return src ? src->citation : NULL;
 }
 
 const char *
 iop_continuum_get_source_url (const iop_continuum *continuum, const char *source_id)
 {
-  const Source *src = find_source (continuum, source_id);
+  const IopSource *src = find_source (continuum, source_id);
   return src ? src->url : NULL;
 }
 
 iop_confidence
 iop_continuum_get_source_confidence (const iop_continuum *continuum, const char *source_id)
 {
-  const Source *src = find_source (continuum, source_id);
+  const IopSource *src = find_source (continuum, source_id);
   return src ? src->confidence : IOP_CONFIDENCE_NONE;
 }
 
