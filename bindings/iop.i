@@ -35,7 +35,9 @@
 
 /* Required strings: None/nil and embedded NULs are refused before they reach C. */
 %apply const char *IOP_STRING { const char *json, const char *code, const char *text,
-                                const char *field, const char *aspect, const char *source_id };
+                                const char *field, const char *aspect, const char *source_id,
+                                const char *id, const char *instrument_id, const char *scale_id,
+                                const char *flag_id, const char *date };
 %apply const char *IOP_PATH { const char *path };
 
 /* The function-like macro IOP_CHECK_VERSION cannot be wrapped; keep its comment off the next
@@ -47,7 +49,7 @@
 %rename("%(strip:[iop_])s", %$isfunction) "";
 
 /* Everything the classes below cover. */
-%rename("$ignore", regexmatch$name="^iop_(continuum|level|range)_", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series)_", %$isfunction) "";
 %ignore iop_error_get_code;
 %ignore iop_error_get_message;
 %ignore iop_error_get_path;
@@ -58,14 +60,27 @@
 %rename(Continuum) iop_continuum;
 %rename(Level) iop_level;
 %rename(Range) iop_range;
+%rename(MeasureSet) iop_measure_set;
+%rename(Instrument) iop_instrument;
+%rename(Score) iop_score;
+%rename(MeasureSeries) iop_measure_series;
 %nodefaultctor iop_continuum;
 %nodefaultdtor iop_continuum;
 %nodefaultctor iop_level;
 %nodefaultdtor iop_level;
+%nodefaultctor iop_measure_set;
+%nodefaultdtor iop_measure_set;
+%nodefaultctor iop_instrument;
+%nodefaultdtor iop_instrument;
+%nodefaultctor iop_score;
+%nodefaultdtor iop_score;
+%nodefaultctor iop_measure_series;
+%nodefaultdtor iop_measure_series;
 
 %include <libiop/iop-version.h>
 %include <libiop/iop-error.h>
 %include <libiop/iop-continuum.h>
+%include <libiop/iop-measure.h>
 
 /* Empty bodies for SWIG only (the C compiler still sees incomplete types); declared after the
  * headers so that the enum constants used as default arguments are defined first. */
@@ -73,6 +88,14 @@
 struct iop_continuum {};
 /** One level of care: setting, intensity, billing codes, neighbours and crosswalks. Keeps its continuum alive. */
 struct iop_level {};
+/** An immutable set of outcome instruments (PHQ-9, GAD-7, AUDIT, AUDIT-C, DAST-10, BAM) loaded from a measures pack. MeasureSet() loads the built-in pack. */
+struct iop_measure_set {};
+/** One outcome instrument: items, allowed answers, scales, bands and flags. Keeps its set alive. */
+struct iop_instrument {};
+/** The result of scoring one administration: total, band, scales and flags. */
+struct iop_score {};
+/** Dated administrations of one instrument for one person, with change from baseline, response and remission. */
+struct iop_measure_series {};
 
 %newobject iop_continuum::iop_continuum;
 %newobject iop_continuum::from_json;
@@ -215,6 +238,171 @@ struct iop_level {};
 
 %rename(contains) iop_range::contains_value;
 %rename(is_published) iop_range::is_published_band;
+%newobject iop_measure_set::iop_measure_set;
+%newobject iop_measure_set::from_json;
+%newobject iop_measure_set::from_file;
+%newobject iop_measure_set::default_pack_json_text;
+%newobject iop_measure_set::get_instrument_owned;
+%newobject iop_measure_set::lookup_instrument_owned;
+%rename(default_pack_json) iop_measure_set::default_pack_json_text;
+%rename(get_instrument) iop_measure_set::get_instrument_owned;
+%rename(lookup_instrument) iop_measure_set::lookup_instrument_owned;
+
+%extend iop_measure_set {
+  /** Loads the built-in open measures pack. */
+  iop_measure_set () { return iop_measure_set_new_default (); }
+  ~iop_measure_set () { iop_measure_set_unref ($self); }
+  /** Loads and strictly validates a measures pack from JSON text. */
+  static iop_measure_set *from_json (const char *json, iop_error **error) {
+    return iop_measure_set_new_from_json (json, error);
+  }
+  /** Loads and strictly validates a measures pack from a file. */
+  static iop_measure_set *from_file (const char *path, iop_error **error) {
+    return iop_measure_set_new_from_file (path, error);
+  }
+  /** The text of the built-in measures pack. */
+  static char *default_pack_json_text () { return iop_measure_set_default_pack_json (); }
+  /** The pack's identifier. */
+  const char *get_id ();
+  /** The pack's own version string. */
+  const char *get_version ();
+  /** The number of instruments. */
+  size_t get_n_instruments ();
+  /** The index-th instrument, or None. */
+  const iop_instrument *get_instrument_owned (size_t index) {
+    const iop_instrument *i = iop_measure_set_get_instrument ($self, index);
+    return i != NULL ? iop_instrument_ref (i) : NULL;
+  }
+  /** Finds an instrument by identifier or abbreviation ("phq9", "PHQ-9"); None when absent. */
+  const iop_instrument *lookup_instrument_owned (const char *id) {
+    const iop_instrument *i = iop_measure_set_lookup_instrument ($self, id);
+    return i != NULL ? iop_instrument_ref (i) : NULL;
+  }
+  /** Every instrument, in pack order. */
+  iop_instrument_list instruments () { return iop_instrument_list_of ($self); }
+}
+
+%newobject iop_instrument::score_answers;
+%rename(score) iop_instrument::score_answers;
+
+%extend iop_instrument {
+  ~iop_instrument () { iop_instrument_unref ($self); }
+  /** The instrument's identifier, such as "phq9". */
+  const char *get_id ();
+  /** The instrument's name. */
+  const char *get_name ();
+  /** The instrument's abbreviation, such as "PHQ-9". */
+  const char *get_abbreviation ();
+  /** The LOINC code of the total score, or None. */
+  const char *get_loinc ();
+  /** How many days back the questions ask about (0 when not stated). */
+  int get_lookback_days ();
+  /** The number of items (answers a score needs). */
+  size_t get_n_items ();
+  /** The identifier of the index-th item, or None. */
+  const char *get_item_id (size_t index);
+  /** A short label of the index-th item, or None. */
+  const char *get_item_label (size_t index);
+  /** Whether an answer code is allowed for the index-th item. */
+  bool is_valid_answer (size_t index, int answer);
+  /** The number of scales. */
+  size_t get_n_scales ();
+  /** The identifier of the index-th scale, or None. */
+  const char *get_scale_id (size_t index);
+  /** Whether the pack defines response and remission rules. */
+  bool has_outcome_rules ();
+  /** Scores one administration (a sequence of answer codes, one per item); raises InvalidArgumentError naming the item for a wrong count or a disallowed answer. */
+  iop_score *score_answers (const int *answers, size_t n_answers, iop_sex sex = IOP_SEX_UNKNOWN, iop_error **error) {
+    return iop_instrument_score ($self, answers, n_answers, sex, error);
+  }
+}
+
+%newobject iop_score::copy_score;
+%rename(copy) iop_score::copy_score;
+%newobject iop_score::get_instrument_owned;
+%newobject iop_score::to_json;
+%rename(get_instrument) iop_score::get_instrument_owned;
+
+%extend iop_score {
+  ~iop_score () { iop_score_free ($self); }
+  /** A copy of the score. */
+  iop_score *copy_score () { return iop_score_copy ($self); }
+  /** The scored instrument. */
+  const iop_instrument *get_instrument_owned () { return iop_instrument_ref (iop_score_get_instrument ($self)); }
+  /** Whether the instrument has a total (a primary scale). */
+  bool has_total ();
+  /** The total score, or -1 without a primary scale. */
+  int get_total ();
+  /** The total's band identifier, or None. */
+  const char *get_band ();
+  /** The total's band label, or None. */
+  const char *get_band_label ();
+  /** The value of a scale ("total", "use", "risk", "protective", ...), or -1 for an unknown scale. */
+  int get_scale (const char *scale_id);
+  /** The band of a scale, or None. */
+  const char *get_scale_band (const char *scale_id);
+  /** The number of flags raised. */
+  size_t get_n_flags ();
+  /** The identifier of the index-th flag, or None. */
+  const char *get_flag_id (size_t index);
+  /** The text of the index-th flag, or None. */
+  const char *get_flag_label (size_t index);
+  /** The severity of the index-th flag (IOP_SEVERITY_*). */
+  iop_severity get_flag_severity (size_t index);
+  /** Whether a flag with this identifier was raised. */
+  bool has_flag (const char *flag_id);
+  /** The highest severity among the raised flags (IOP_SEVERITY_NONE when none). */
+  iop_severity get_max_severity ();
+  /** The score as compact JSON text. */
+  char *to_json ();
+}
+
+%newobject iop_measure_series::iop_measure_series;
+%newobject iop_measure_series::from_json;
+%newobject iop_measure_series::get_instrument_owned;
+%newobject iop_measure_series::get_score_copy;
+%newobject iop_measure_series::to_json;
+%rename(get_instrument) iop_measure_series::get_instrument_owned;
+%rename(get_score) iop_measure_series::get_score_copy;
+%rename(add) iop_measure_series::add_administration;
+
+%extend iop_measure_series {
+  /** Starts an empty series for one instrument; raises NotFoundError for an unknown instrument. */
+  iop_measure_series (iop_measure_set *set, const char *instrument_id, iop_sex sex = IOP_SEX_UNKNOWN, iop_error **error) {
+    return iop_measure_series_new (set, instrument_id, sex, error);
+  }
+  ~iop_measure_series () { iop_measure_series_free ($self); }
+  /** Reads a series document; every administration is re-validated and re-scored. */
+  static iop_measure_series *from_json (iop_measure_set *set, const char *json, iop_error **error) {
+    return iop_measure_series_new_from_json (set, json, error);
+  }
+  /** Scores and records one administration on a date ("YYYY-MM-DD"). */
+  void add_administration (const char *date, const int *answers, size_t n_answers, iop_error **error) {
+    iop_measure_series_add ($self, date, answers, n_answers, error);
+  }
+  /** The series' instrument. */
+  const iop_instrument *get_instrument_owned () { return iop_instrument_ref (iop_measure_series_get_instrument ($self)); }
+  /** The sex recorded for the series (IOP_SEX_*). */
+  iop_sex get_sex ();
+  /** The number of administrations. */
+  size_t get_n_administrations ();
+  /** The date of the index-th administration (date order), or None. */
+  const char *get_date (size_t index);
+  /** A copy of the index-th administration's score, or None. */
+  iop_score *get_score_copy (size_t index) {
+    const iop_score *s = iop_measure_series_get_score ($self, index);
+    return s != NULL ? iop_score_copy (s) : NULL;
+  }
+  /** The latest total minus the baseline total. */
+  int get_change_from_baseline ();
+  /** Whether the response rule is met (IOP_OUTCOME_*). */
+  iop_outcome get_response ();
+  /** Whether the remission rule is met (IOP_OUTCOME_*). */
+  iop_outcome get_remission ();
+  /** The series as compact JSON text. */
+  char *to_json ();
+}
+
 %extend iop_range {
   /** Whether a number of hours lies inside the band. */
   bool contains_value (double value) { return iop_range_contains ($self, value); }

@@ -18,5 +18,8 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_error, iop_error_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_continuum, iop_continuum_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_measure_set, iop_measure_set_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_score, iop_score_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_measure_series, iop_measure_series_free)
 
 #endif /* IOP_GLIB_H */

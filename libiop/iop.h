@@ -18,6 +18,7 @@
 #include "iop-version.h"
 #include "iop-error.h"
 #include "iop-continuum.h"
+#include "iop-measure.h"
 #undef IOP_INSIDE
 
 #endif /* IOP_H */

@@ -45,5 +45,8 @@ int iop_cmd_level (int argc, char **argv);
 int iop_cmd_crosswalk (int argc, char **argv);
 int iop_cmd_compare (int argc, char **argv);
 int iop_cmd_pack (int argc, char **argv);
+int iop_cmd_instruments (int argc, char **argv);
+int iop_cmd_score (int argc, char **argv);
+int iop_cmd_series (int argc, char **argv);
 
 #endif /* IOP_CLI_H */

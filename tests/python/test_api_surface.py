@@ -1,7 +1,6 @@
 """API-surface test of the Python binding (in the style of Hamlib's bindings tests).
 
-The public names of module iop and of the classes Continuum, Level and Range are checked in
-below, sorted. Adding, renaming or removing a public name makes this test fail and print the
+The public names of module iop and of its classes are checked in below, sorted. Adding, renaming or removing a public name makes this test fail and print the
 names added and removed; update the lists in the same change as bindings/iop.i (and record the
 change in the changelog).
 
@@ -50,19 +49,33 @@ MODULE_NAMES = [
     "IOP_MANAGEMENT_UNSPECIFIED",
     "IOP_MICRO_VERSION",
     "IOP_MINOR_VERSION",
+    "IOP_OUTCOME_MET",
+    "IOP_OUTCOME_NOT_APPLICABLE",
+    "IOP_OUTCOME_NOT_MET",
     "IOP_SETTING_COMMUNITY",
     "IOP_SETTING_INPATIENT",
     "IOP_SETTING_OUTPATIENT",
     "IOP_SETTING_RESIDENTIAL",
+    "IOP_SEVERITY_INFO",
+    "IOP_SEVERITY_NONE",
+    "IOP_SEVERITY_URGENT",
+    "IOP_SEVERITY_WARNING",
+    "IOP_SEX_FEMALE",
+    "IOP_SEX_MALE",
+    "IOP_SEX_UNKNOWN",
     "IOP_VERSION_NUMBER",
     "IOP_VERSION_STRING",
+    "Instrument",
     "InvalidArgumentError",
     "InvalidDataError",
     "IoError",
     "Level",
+    "MeasureSeries",
+    "MeasureSet",
     "NotFoundError",
     "ParseError",
     "Range",
+    "Score",
     "age_group_from_string",
     "age_group_to_string",
     "confidence_to_string",
@@ -70,7 +83,11 @@ MODULE_NAMES = [
     "edition_to_string",
     "error_code_to_string",
     "management_to_string",
+    "outcome_to_string",
     "setting_to_string",
+    "severity_to_string",
+    "sex_from_string",
+    "sex_to_string",
     "version_number",
     "version_string",
 ]
@@ -133,6 +150,62 @@ CLASS_NAMES = {
         "max",
         "max_exclusive",
         "min",
+    ],
+    "MeasureSet": [
+        "default_pack_json",
+        "from_file",
+        "from_json",
+        "get_id",
+        "get_instrument",
+        "get_n_instruments",
+        "get_version",
+        "instruments",
+        "lookup_instrument",
+    ],
+    "Instrument": [
+        "get_abbreviation",
+        "get_id",
+        "get_item_id",
+        "get_item_label",
+        "get_loinc",
+        "get_lookback_days",
+        "get_n_items",
+        "get_n_scales",
+        "get_name",
+        "get_scale_id",
+        "has_outcome_rules",
+        "is_valid_answer",
+        "score",
+    ],
+    "Score": [
+        "copy",
+        "get_band",
+        "get_band_label",
+        "get_flag_id",
+        "get_flag_label",
+        "get_flag_severity",
+        "get_instrument",
+        "get_max_severity",
+        "get_n_flags",
+        "get_scale",
+        "get_scale_band",
+        "get_total",
+        "has_flag",
+        "has_total",
+        "to_json",
+    ],
+    "MeasureSeries": [
+        "add",
+        "from_json",
+        "get_change_from_baseline",
+        "get_date",
+        "get_instrument",
+        "get_n_administrations",
+        "get_remission",
+        "get_response",
+        "get_score",
+        "get_sex",
+        "to_json",
     ],
 }
 
@@ -231,8 +304,7 @@ class ApiSurfaceTest(unittest.TestCase):
 
     def test_classes_have_docstrings(self):
         # The class docstrings come from the comments on the struct bodies in iop.i.
-        missing = [n for n in ("Continuum", "Level", "Range")
-                   if not (getattr(iop, n).__doc__ or "").strip()]
+        missing = [n for n in CLASS_NAMES if not (getattr(iop, n).__doc__ or "").strip()]
         self.assertEqual(missing, [])
 
 
