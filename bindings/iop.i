@@ -37,7 +37,8 @@
 %apply const char *IOP_STRING { const char *json, const char *code, const char *text,
                                 const char *field, const char *aspect, const char *source_id,
                                 const char *id, const char *instrument_id, const char *scale_id,
-                                const char *flag_id, const char *date };
+                                const char *flag_id, const char *date, const char *instrument,
+                                const char *dimension };
 %apply const char *IOP_PATH { const char *path };
 
 /* The function-like macro IOP_CHECK_VERSION cannot be wrapped; keep its comment off the next
@@ -49,7 +50,7 @@
 %rename("%(strip:[iop_])s", %$isfunction) "";
 
 /* Everything the classes below cover. */
-%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series)_", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation)_", %$isfunction) "";
 %ignore iop_error_get_code;
 %ignore iop_error_get_message;
 %ignore iop_error_get_path;
@@ -64,6 +65,9 @@
 %rename(Instrument) iop_instrument;
 %rename(Score) iop_score;
 %rename(MeasureSeries) iop_measure_series;
+%rename(Placer) iop_placer;
+%rename(Assessment) iop_assessment;
+%rename(Recommendation) iop_recommendation;
 %nodefaultctor iop_continuum;
 %nodefaultdtor iop_continuum;
 %nodefaultctor iop_level;
@@ -76,11 +80,18 @@
 %nodefaultdtor iop_score;
 %nodefaultctor iop_measure_series;
 %nodefaultdtor iop_measure_series;
+%nodefaultctor iop_placer;
+%nodefaultdtor iop_placer;
+%nodefaultctor iop_assessment;
+%nodefaultdtor iop_assessment;
+%nodefaultctor iop_recommendation;
+%nodefaultdtor iop_recommendation;
 
 %include <libiop/iop-version.h>
 %include <libiop/iop-error.h>
 %include <libiop/iop-continuum.h>
 %include <libiop/iop-measure.h>
+%include <libiop/iop-placement.h>
 
 /* Empty bodies for SWIG only (the C compiler still sees incomplete types); declared after the
  * headers so that the enum constants used as default arguments are defined first. */
@@ -96,6 +107,12 @@ struct iop_instrument {};
 struct iop_score {};
 /** Dated administrations of one instrument for one person, with change from baseline, response and remission. */
 struct iop_measure_series {};
+/** A placement engine: a loaded placement pack (instruments, ladders, rules). Placer() loads the built-in open pack. */
+struct iop_placer {};
+/** The ratings of one multidimensional assessment (ASAM, LOCUS, CALOCUS) with its context. */
+struct iop_assessment {};
+/** A placement result: level, withdrawal management, designation, binding dimensions, reasons and alternatives. */
+struct iop_recommendation {};
 
 %newobject iop_continuum::iop_continuum;
 %newobject iop_continuum::from_json;
@@ -400,6 +417,180 @@ struct iop_measure_series {};
   /** Whether the remission rule is met (IOP_OUTCOME_*). */
   iop_outcome get_remission ();
   /** The series as compact JSON text. */
+  char *to_json ();
+}
+
+%newobject iop_placer::iop_placer;
+%newobject iop_placer::from_json;
+%newobject iop_placer::from_file;
+%newobject iop_placer::default_pack_json_text;
+%newobject iop_placer::get_continuum_owned;
+%newobject iop_placer::place_assessment;
+%rename(default_pack_json) iop_placer::default_pack_json_text;
+%rename(get_continuum) iop_placer::get_continuum_owned;
+%rename(place) iop_placer::place_assessment;
+%rename(place_into) iop_placer::place_assessment_into;
+
+%extend iop_placer {
+  /** Loads the built-in open placement pack against the built-in continuum. */
+  iop_placer () { return iop_placer_new_default (); }
+  ~iop_placer () { iop_placer_unref ($self); }
+  /** Loads and strictly validates a placement pack from JSON text (continuum None: the built-in one). */
+  static iop_placer *from_json (const char *json, iop_continuum *continuum = NULL, iop_error **error) {
+    return iop_placer_new_from_json (continuum, json, error);
+  }
+  /** Loads and strictly validates a placement pack from a file (continuum None: the built-in one). */
+  static iop_placer *from_file (const char *path, iop_continuum *continuum = NULL, iop_error **error) {
+    return iop_placer_new_from_file (continuum, path, error);
+  }
+  /** The text of the built-in placement pack. */
+  static char *default_pack_json_text () { return iop_placer_default_pack_json (); }
+  /** The pack's identifier. */
+  const char *get_id ();
+  /** The pack's own version string. */
+  const char *get_version ();
+  /** The continuum the pack's levels come from. */
+  iop_continuum *get_continuum_owned () { return iop_continuum_ref (iop_placer_get_continuum ($self)); }
+  /** The number of instruments in the pack. */
+  size_t get_n_instruments ();
+  /** The identifier of the index-th instrument, or None. */
+  const char *get_instrument_id (size_t index);
+  /** Places a complete assessment; raises InvalidArgumentError naming a missing dimension. */
+  iop_recommendation *place_assessment (const iop_assessment *assessment, iop_error **error) {
+    return iop_placer_place ($self, assessment, error);
+  }
+  /** Places an assessment into an existing Recommendation, reusing its buffers. */
+  void place_assessment_into (const iop_assessment *assessment, iop_recommendation *recommendation, iop_error **error) {
+    iop_placer_place_into ($self, assessment, recommendation, error);
+  }
+}
+
+%newobject iop_assessment::iop_assessment;
+%newobject iop_assessment::from_json;
+%newobject iop_assessment::copy_assessment;
+%newobject iop_assessment::to_json;
+%rename(copy) iop_assessment::copy_assessment;
+%rename(set_rating) iop_assessment::set_one_rating;
+%rename(set_ratings) iop_assessment::set_all_ratings;
+%rename(add_available_level) iop_assessment::add_available;
+%rename(set_assessor) iop_assessment::set_assessor_details;
+
+%extend iop_assessment {
+  /** Starts an empty assessment for one of the placer's instruments ("asam3", "asam4", "locus", "calocus"). */
+  iop_assessment (iop_placer *placer, const char *instrument, iop_error **error) {
+    return iop_assessment_new (placer, instrument, error);
+  }
+  ~iop_assessment () { iop_assessment_free ($self); }
+  /** Reads an assessment document; raises with the JSON path of the member at fault. */
+  static iop_assessment *from_json (iop_placer *placer, const char *json, iop_error **error) {
+    return iop_assessment_new_from_json (placer, json, error);
+  }
+  /** A copy of the assessment. */
+  iop_assessment *copy_assessment () { return iop_assessment_copy ($self); }
+  /** The instrument identifier. */
+  const char *get_instrument ();
+  /** The number of dimensions. */
+  size_t get_n_dimensions ();
+  /** The identifier of the index-th dimension, or None. */
+  const char *get_dimension_id (size_t index);
+  /** The name of the index-th dimension, or None. */
+  const char *get_dimension_name (size_t index);
+  /** Sets one rating; raises InvalidArgumentError for an unknown dimension or a rating out of range. */
+  void set_one_rating (const char *dimension, int rating, iop_error **error) {
+    iop_assessment_set_rating ($self, dimension, rating, error);
+  }
+  /** Sets every rating in dimension order (a sequence of integers). */
+  void set_all_ratings (const int *ratings, size_t n_ratings, iop_error **error) {
+    iop_assessment_set_ratings ($self, ratings, n_ratings, error);
+  }
+  /** One rating, or -1 when unset. */
+  int get_rating (const char *dimension);
+  /** Whether every dimension has a rating. */
+  bool is_complete ();
+  /** Sets the age group (IOP_AGE_*). */
+  void set_age_group (iop_age_group age);
+  /** The age group (IOP_AGE_*). */
+  iop_age_group get_age_group ();
+  /** Records whether a co-occurring mental-health condition is present. */
+  void set_co_occurring (bool co_occurring);
+  /** Whether a co-occurring mental-health condition is present. */
+  bool get_co_occurring ();
+  /** Declares a level available locally; raises NotFoundError for an unknown code. */
+  void add_available (const char *code, iop_error **error) {
+    iop_assessment_add_available_level ($self, code, error);
+  }
+  /** Forgets every declared available level. */
+  void clear_available_levels ();
+  /** The number of declared available levels. */
+  size_t get_n_available_levels ();
+  /** The code of the index-th declared available level, or None. */
+  const char *get_available_level (size_t index);
+  /** Records who signed the assessment and when ("YYYY-MM-DD"); None clears. */
+  void set_assessor_details (const char *credential_or_none, const char *signed_date_or_none, iop_error **error) {
+    iop_assessment_set_assessor ($self, credential_or_none, signed_date_or_none, error);
+  }
+  /** The assessor's credential, or None. */
+  const char *get_assessor_credential ();
+  /** The signed date, or None. */
+  const char *get_signed_date ();
+  /** The assessment as compact JSON text. */
+  char *to_json ();
+}
+
+%newobject iop_recommendation::iop_recommendation;
+%newobject iop_recommendation::get_level_owned;
+%newobject iop_recommendation::get_withdrawal_level_owned;
+%newobject iop_recommendation::to_json;
+%rename(get_level) iop_recommendation::get_level_owned;
+%rename(get_withdrawal_level) iop_recommendation::get_withdrawal_level_owned;
+
+%extend iop_recommendation {
+  /** An empty recommendation, for Placer.place_into(). */
+  iop_recommendation () { return iop_recommendation_new (); }
+  ~iop_recommendation () { iop_recommendation_free ($self); }
+  /** The recommended level, or None when empty. */
+  const iop_level *get_level_owned () {
+    const iop_level *l = iop_recommendation_get_level ($self);
+    return l != NULL ? iop_level_ref (l) : NULL;
+  }
+  /** The withdrawal-management level Dimension 1 calls for, or None. */
+  const iop_level *get_withdrawal_level_owned () {
+    const iop_level *l = iop_recommendation_get_withdrawal_level ($self);
+    return l != NULL ? iop_level_ref (l) : NULL;
+  }
+  /** The designation ("COC", "COE"), or None. */
+  const char *get_designation ();
+  /** Whether the instrument uses a composite score. */
+  bool has_composite ();
+  /** The composite score, or -1. */
+  int get_composite ();
+  /** The number of binding dimensions. */
+  size_t get_n_binding_dimensions ();
+  /** The identifier of the index-th binding dimension, or None. */
+  const char *get_binding_dimension (size_t index);
+  /** The number of reasons. */
+  size_t get_n_reasons ();
+  /** The machine code of the index-th reason, or None. */
+  const char *get_reason_code (size_t index);
+  /** The text of the index-th reason, or None. */
+  const char *get_reason_text (size_t index);
+  /** The rule identifier behind the index-th reason, or None. */
+  const char *get_reason_rule (size_t index);
+  /** The source identifier of the index-th reason, or None. */
+  const char *get_reason_source (size_t index);
+  /** The dimension of the index-th reason, or None. */
+  const char *get_reason_dimension (size_t index);
+  /** The number of alternatives considered. */
+  size_t get_n_alternatives ();
+  /** The level code of the index-th alternative, or None. */
+  const char *get_alternative_code (size_t index);
+  /** Why the index-th alternative was not chosen, or None. */
+  const char *get_alternative_reason (size_t index);
+  /** The producing pack's identifier, or None. */
+  const char *get_pack_id ();
+  /** The producing pack's version, or None. */
+  const char *get_pack_version ();
+  /** The recommendation as compact JSON text. */
   char *to_json ();
 }
 

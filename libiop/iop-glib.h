@@ -21,5 +21,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_continuum, iop_continuum_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_measure_set, iop_measure_set_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_score, iop_score_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_measure_series, iop_measure_series_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_placer, iop_placer_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_assessment, iop_assessment_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_recommendation, iop_recommendation_free)
 
 #endif /* IOP_GLIB_H */

@@ -457,7 +457,7 @@ load_scales (Loader *l, JsonObject *obj, iop_instrument *inst)
           JsonNode *node = json_array_get_element (items, k);
           int index;
           guint uindex;
-          iop_json_push_index (&l->r, k);
+          gsize m4 = iop_json_push_index (&l->r, k);
           if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
             return iop_json_fail (&l->r, IOP_ERROR_PARSE, NULL, "expected an item id (a string)");
           index = find_item (inst, json_node_get_string (node));
@@ -472,7 +472,7 @@ load_scales (Loader *l, JsonObject *obj, iop_instrument *inst)
           g_array_append_val (sc->items, uindex);
           sc->min += g_array_index (inst->items, Item, uindex).min_points;
           sc->max += g_array_index (inst->items, Item, uindex).max_points;
-          iop_json_pop (&l->r, m3 + strlen (".items"));
+          iop_json_pop (&l->r, m4);
         }
       iop_json_pop (&l->r, m3);
       if (!load_bands (l, so, sc))

@@ -19,6 +19,7 @@
 #include "iop-error.h"
 #include "iop-continuum.h"
 #include "iop-measure.h"
+#include "iop-placement.h"
 #undef IOP_INSIDE
 
 #endif /* IOP_H */
