@@ -13,7 +13,7 @@
 #define MEASURES_FORMAT_VERSION 1
 #define SERIES_FORMAT "libiop-measure-series"
 #define SERIES_FORMAT_VERSION 1
-#define DEFAULT_PACK "measures.json"
+#define DEFAULT_PACK "measure.json"
 #define MAX_POINTS 1000    /* per answer; keeps every sum far from overflow */
 #define MAX_ITEMS 500
 
@@ -97,6 +97,7 @@ struct iop_measure_series {
 
 static const char *const sex_names[] = { "unknown", "female", "male", NULL };
 static const char *const severity_names[] = { "none", "info", "warning", "urgent", NULL };
+static const char *const flag_severity_names[] = { "info", "warning", "urgent", NULL }; /* 1..3 */
 
 /* Copies @n ints (g_memdup2 needs GLib 2.68; libiop supports 2.66). */
 static int *
@@ -114,13 +115,13 @@ int_dup (const int *src, gsize n)
 iop_sex
 iop_sex_from_string (const char *text, iop_error **error)
 {
-  g_return_val_if_fail (text != NULL, IOP_SEX_UNKNOWN);
+  g_return_val_if_fail (text != NULL, (iop_sex) -1);
   for (int i = 0; sex_names[i] != NULL; i++)
     if (strcmp (text, sex_names[i]) == 0)
       return (iop_sex) i;
   iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL,
                  "unknown sex (expected female, male or unknown)");
-  return IOP_SEX_UNKNOWN;
+  return (iop_sex) -1;
 }
 
 const char *
@@ -507,7 +508,7 @@ load_flags (Loader *l, JsonObject *obj, iop_instrument *inst)
       if (fo == NULL || !iop_json_check_members (&l->r, fo, members) ||
           !iop_json_get_string (&l->r, fo, "id", TRUE, &id) ||
           !iop_json_get_string (&l->r, fo, "label", TRUE, &label) ||
-          !iop_json_get_enum (&l->r, fo, "severity", TRUE, severity_names, &severity) ||
+          !iop_json_get_enum (&l->r, fo, "severity", TRUE, flag_severity_names, &severity) ||
           !iop_json_get_string (&l->r, fo, "item", FALSE, &item) ||
           !iop_json_get_string (&l->r, fo, "scale", FALSE, &scale) ||
           !iop_json_get_enum (&l->r, fo, "op", TRUE, op_names, &op) ||
@@ -515,9 +516,6 @@ load_flags (Loader *l, JsonObject *obj, iop_instrument *inst)
           !iop_json_get_enum (&l->r, fo, "sex", FALSE, sex_names, &sex) ||
           !iop_pack_read_source_ref (&l->r, &l->set->pack, fo, TRUE, &flag.source))
         return FALSE;
-      if (severity == IOP_SEVERITY_NONE)
-        return iop_json_fail (&l->r, IOP_ERROR_INVALID_DATA, "severity",
-                              "a flag needs a severity of info, warning or urgent");
       if ((item == NULL) == (scale == NULL))
         return iop_json_fail (&l->r, IOP_ERROR_INVALID_DATA, NULL,
                               "a flag needs exactly one of \"item\" and \"scale\"");
@@ -538,7 +536,7 @@ load_flags (Loader *l, JsonObject *obj, iop_instrument *inst)
         }
       flag.id = intern (l, id);
       flag.label = intern (l, label);
-      flag.severity = (iop_severity) severity;
+      flag.severity = (iop_severity) (IOP_SEVERITY_INFO + severity);
       flag.op = (Op) op;
       flag.value = (int) value;
       flag.has_sex = json_object_has_member (fo, "sex");

@@ -70,7 +70,7 @@ typedef enum {
  * @brief Parses "female", "male" or "unknown".
  * @param text A name.
  * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for another name.
- * @return The sex; #IOP_SEX_UNKNOWN (also) on failure, so check @p error.
+ * @return The sex, or −1 (no member) on failure.
  * @since 0.1
  */
 IOP_API iop_sex iop_sex_from_string (const char *text, iop_error **error);

@@ -388,12 +388,21 @@ iop_cmd_pack (int argc, char **argv)
   int status = IOP_EXIT_OK;
   g_autofree char *text = NULL;
 
-  if (!iop_cli_parse ("pack", NULL, "Print the built-in continuum pack as JSON. Save it, edit it, "
-                      "and pass it back with --pack FILE.", NULL, &argc, &argv, &status))
+  if (!iop_cli_parse ("pack", "[continuum|measure|placement]",
+                      "Print a built-in rule pack as JSON (default: the continuum pack). Save it, edit "
+                      "it, and pass it back with --pack FILE to the commands that use it.",
+                      NULL, &argc, &argv, &status))
     return status;
-  if (argc > 1)
-    return iop_cli_usage_error ("pack", "unexpected argument '%s'", argv[1]);
-  text = iop_continuum_default_pack_json ();
+  if (argc > 2)
+    return iop_cli_usage_error ("pack", "unexpected argument '%s'", argv[2]);
+  if (argc < 2 || strcmp (argv[1], "continuum") == 0)
+    text = iop_continuum_default_pack_json ();
+  else if (strcmp (argv[1], "measure") == 0 || strcmp (argv[1], "measures") == 0)
+    text = iop_measure_set_default_pack_json ();
+  else if (strcmp (argv[1], "placement") == 0)
+    text = iop_placer_default_pack_json ();
+  else
+    return iop_cli_usage_error ("pack", "unknown pack '%s' (continuum, measure or placement)", argv[1]);
   fputs (text, stdout);
   return IOP_EXIT_OK;
 }

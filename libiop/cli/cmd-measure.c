@@ -174,7 +174,7 @@ iop_cmd_score (int argc, char **argv)
   if (sex_text != NULL)
     {
       sex = iop_sex_from_string (sex_text, &error);
-      if (error != NULL)
+      if ((int) sex < 0)
         {
           status = iop_cli_usage_error ("score", "%s", iop_error_get_message (error));
           iop_error_free (error);
@@ -247,16 +247,24 @@ iop_cmd_series (int argc, char **argv)
   else
     {
       const iop_instrument *inst = iop_measure_series_get_instrument (series);
-      printf ("%s series: %zu administrations\n", iop_instrument_get_abbreviation (inst), n);
+      printf ("%s series: %zu administration%s\n", iop_instrument_get_abbreviation (inst), n, n == 1 ? "" : "s");
       for (size_t i = 0; i < n; i++)
         {
           const iop_score *s = iop_measure_series_get_score (series, i);
-          printf ("  %s  total %d%s%s%s\n", iop_measure_series_get_date (series, i),
-                  iop_score_get_total (s), iop_score_get_band_label (s) ? ", " : "",
-                  iop_score_get_band_label (s) ? iop_score_get_band_label (s) : "",
-                  iop_score_get_max_severity (s) == IOP_SEVERITY_URGENT ? "  [URGENT FLAG]" : "");
+          printf ("  %s ", iop_measure_series_get_date (series, i));
+          if (iop_score_has_total (s))
+            printf (" total %d%s%s", iop_score_get_total (s), iop_score_get_band_label (s) ? ", " : "",
+                    iop_score_get_band_label (s) ? iop_score_get_band_label (s) : "");
+          else
+            for (size_t k = 0; k < iop_instrument_get_n_scales (inst); k++)
+              printf (" %s %d", iop_instrument_get_scale_id (inst, k),
+                      iop_score_get_scale (s, iop_instrument_get_scale_id (inst, k)));
+          for (size_t f = 0; f < iop_score_get_n_flags (s); f++)
+            printf ("  [%s: %s]", iop_severity_to_string (iop_score_get_flag_severity (s, f)),
+                    iop_score_get_flag_id (s, f));
+          printf ("\n");
         }
-      if (n >= 2)
+      if (n >= 2 && iop_score_has_total (iop_measure_series_get_score (series, 0)))
         printf ("  Change from baseline: %+d\n", iop_measure_series_get_change_from_baseline (series));
       if (iop_instrument_has_outcome_rules (inst))
         printf ("  Response: %s; remission: %s\n",

@@ -19,7 +19,7 @@ static const IopCommand commands[] = {
   { "level", "Show one level of care with its intensity, codes and neighbours", iop_cmd_level },
   { "crosswalk", "Map a level to another edition (ASAM 3rd <-> 4th, LOCUS <-> ASAM)", iop_cmd_crosswalk },
   { "compare", "Compare inpatient and outpatient care, aspect by aspect", iop_cmd_compare },
-  { "pack", "Print the built-in continuum pack (a starting point for your own)", iop_cmd_pack },
+  { "pack", "Print a built-in rule pack: continuum, measure or placement (a starting point for your own)", iop_cmd_pack },
   { "place", "Recommend a level of care from an ASAM, LOCUS or CALOCUS assessment, with reasons", iop_cmd_place },
   { "instruments", "List the outcome instruments (PHQ-9, GAD-7, AUDIT, AUDIT-C, DAST-10, BAM)", iop_cmd_instruments },
   { "score", "Score one administration of an outcome instrument, with band and safety flags", iop_cmd_score },
