@@ -82,6 +82,7 @@ typedef struct {
   GArray *children;    /* guint cond indices */
   int composite_rule;  /* index into rules, or -1 */
   int availability_rule;
+  GArray *by_kind[R_AVAILABILITY + 1]; /* guint rule indices per kind, in pack order (hot path) */
 } Instrument;
 
 struct iop_placer {
@@ -131,9 +132,13 @@ struct iop_recommendation {
   const iop_level *level, *withdrawal;
   const char *designation;
   int composite;      /* -1 when none */
-  GArray *binding;    /* guint dimension indices */
-  GArray *reasons;    /* Reason */
-  GArray *alternatives; /* Alternative */
+  /* Plain arrays rather than GArray: appending is on the hot path. */
+  guint binding[MAX_DIMENSIONS];
+  guint n_binding;
+  Reason *reasons;
+  guint n_reasons, reasons_cap;
+  Alternative *alternatives;
+  guint n_alternatives, alternatives_cap;
   GPtrArray *texts;   /* char *, rendered lazily, parallel to reasons */
 };
 
@@ -158,6 +163,9 @@ instrument_free (gpointer data)
   g_array_unref (inst->rules);
   g_array_unref (inst->conds);
   g_array_unref (inst->children);
+  for (int k = 0; k <= R_AVAILABILITY; k++)
+    if (inst->by_kind[k] != NULL)
+      g_array_unref (inst->by_kind[k]);
   g_free (inst);
 }
 
@@ -829,6 +837,10 @@ load_instrument (Loader *l, JsonObject *obj, Instrument *inst)
   if (!has_base)
     return iop_json_fail (&l->r, IOP_ERROR_INVALID_DATA, "rules",
                           "needs at least one dimension-table or composite-bands rule");
+  for (int k = 0; k <= R_AVAILABILITY; k++)
+    inst->by_kind[k] = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < inst->rules->len; i++)
+    g_array_append_val (inst->by_kind[g_array_index (inst->rules, Rule, i).kind], i);
   return TRUE;
 }
 
@@ -1538,18 +1550,35 @@ static void
 add_reason (iop_recommendation *rec, ReasonCode code, const Rule *rule, int dim, int rating,
             const iop_level *level, const iop_level *from)
 {
-  Reason r = { code, rule, dim, rating, level, from };
-  g_array_append_val (rec->reasons, r);
+  Reason *r;
+  if (G_UNLIKELY (rec->n_reasons == rec->reasons_cap))
+    {
+      rec->reasons_cap = MAX (16, rec->reasons_cap * 2);
+      rec->reasons = g_renew (Reason, rec->reasons, rec->reasons_cap);
+    }
+  r = &rec->reasons[rec->n_reasons++];
+  r->code = code;
+  r->rule = rule;
+  r->dim = dim;
+  r->rating = rating;
+  r->level = level;
+  r->from = from;
 }
 
 static void
 add_alternative (iop_recommendation *rec, const iop_level *level, const char *reason)
 {
-  Alternative alt = { level, reason };
-  for (guint i = 0; i < rec->alternatives->len; i++)
-    if (g_array_index (rec->alternatives, Alternative, i).level == level)
+  for (guint i = 0; i < rec->n_alternatives; i++)
+    if (rec->alternatives[i].level == level)
       return;
-  g_array_append_val (rec->alternatives, alt);
+  if (G_UNLIKELY (rec->n_alternatives == rec->alternatives_cap))
+    {
+      rec->alternatives_cap = MAX (8, rec->alternatives_cap * 2);
+      rec->alternatives = g_renew (Alternative, rec->alternatives, rec->alternatives_cap);
+    }
+  rec->alternatives[rec->n_alternatives].level = level;
+  rec->alternatives[rec->n_alternatives].reason = reason;
+  rec->n_alternatives++;
 }
 
 static void
@@ -1559,10 +1588,11 @@ recommendation_reset (iop_recommendation *rec)
   rec->level = rec->withdrawal = NULL;
   rec->designation = NULL;
   rec->composite = -1;
-  g_array_set_size (rec->binding, 0);
-  g_array_set_size (rec->reasons, 0);
-  g_array_set_size (rec->alternatives, 0);
-  g_ptr_array_set_size (rec->texts, 0);
+  rec->n_binding = 0;
+  rec->n_reasons = 0;
+  rec->n_alternatives = 0;
+  if (rec->texts->len > 0)
+    g_ptr_array_set_size (rec->texts, 0);
 }
 
 static gboolean
@@ -1629,25 +1659,21 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
       dim_rank[d] = -1;
       dim_rule[d] = NULL;
     }
-  for (guint i = 0; i < inst->rules->len; i++)
+#define FOR_RULES(kind, r) \
+  for (guint k_ = 0, n_ = inst->by_kind[kind]->len; k_ < n_; k_++) \
+    for (const Rule *r = &g_array_index (inst->rules, Rule, g_array_index (inst->by_kind[kind], guint, k_)); r != NULL; r = NULL)
+  FOR_RULES (R_TABLE, r)
     {
-      const Rule *r = &g_array_index (inst->rules, Rule, i);
-      if (r->kind == R_TABLE)
+      int rr = r->ranks[a->ratings[r->dim] - inst->dims[r->dim].min];
+      if (rr > dim_rank[r->dim])
         {
-          int rr = r->ranks[a->ratings[r->dim] - inst->dims[r->dim].min];
-          if (rr > dim_rank[r->dim])
-            {
-              dim_rank[r->dim] = rr;
-              dim_rule[r->dim] = r;
-            }
+          dim_rank[r->dim] = rr;
+          dim_rule[r->dim] = r;
         }
     }
   /* 2. Qualifying dimensions: the others may not reach the rule's level. */
-  for (guint i = 0; i < inst->rules->len; i++)
+  FOR_RULES (R_QUALIFY, r)
     {
-      const Rule *r = &g_array_index (inst->rules, Rule, i);
-      if (r->kind != R_QUALIFY)
-        continue;
       for (guint d = 0; d < inst->n_dims; d++)
         if (!(r->dims & (1u << d)) && dim_rank[d] >= r->rank)
           {
@@ -1667,7 +1693,7 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
       for (guint d = 0; d < inst->n_dims; d++)
         if (dim_rank[d] == rank)
           {
-            g_array_append_val (rec->binding, d);
+            rec->binding[rec->n_binding++] = d;
             add_reason (rec, X_DIMENSION_MINIMUM, dim_rule[d], (int) d, a->ratings[d],
                         g_ptr_array_index (inst->ladder, rank), NULL);
           }
@@ -1700,7 +1726,7 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
     }
 
   /* 4. Minimum and cap rules, in pack order; 5. the first matching override. */
-  for (guint i = 0; i < inst->rules->len; i++)
+  for (guint i = 0; (inst->by_kind[R_MINIMUM]->len || inst->by_kind[R_CAP]->len) && i < inst->rules->len; i++)
     {
       const Rule *r = &g_array_index (inst->rules, Rule, i);
       if ((r->kind == R_MINIMUM && r->rank > rank) || (r->kind == R_CAP && r->rank < rank))
@@ -1712,27 +1738,24 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
             rank = r->rank;
           }
     }
-  for (guint i = 0; i < inst->rules->len; i++)
+  FOR_RULES (R_OVERRIDE, r)
     {
-      const Rule *r = &g_array_index (inst->rules, Rule, i);
-      if (r->kind == R_OVERRIDE && eval_cond (inst, a, r->cond))
+      if (eval_cond (inst, a, r->cond))
         {
           if (r->rank != rank)
             add_alternative (rec, g_ptr_array_index (inst->ladder, rank), "overridden");
           add_reason (rec, X_OVERRIDE, r, -1, 0, g_ptr_array_index (inst->ladder, r->rank),
                       g_ptr_array_index (inst->ladder, rank));
           rank = r->rank;
-          break;
+          goto overridden;
         }
     }
+overridden:
 
   /* 6. The first matching variant (for example 4th edition medically managed levels). */
-  for (guint i = 0; i < inst->rules->len && variant == NULL; i++)
-    {
-      const Rule *r = &g_array_index (inst->rules, Rule, i);
-      if (r->kind == R_VARIANT && eval_cond (inst, a, r->cond))
-        variant = r;
-    }
+  FOR_RULES (R_VARIANT, r)
+    if (variant == NULL && eval_cond (inst, a, r->cond))
+      variant = r;
   level = g_ptr_array_index (inst->ladder, rank);
   if (variant != NULL && variant->levels[rank] != NULL)
     {
@@ -1742,14 +1765,10 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
     }
 
   /* 7. Withdrawal management. */
-  for (guint i = 0; i < inst->rules->len && rec->withdrawal == NULL; i++)
+  FOR_RULES (R_WITHDRAWAL, r)
     {
-      const Rule *r = &g_array_index (inst->rules, Rule, i);
-      const iop_level *wm;
-      if (r->kind != R_WITHDRAWAL)
-        continue;
-      wm = r->levels[a->ratings[r->dim] - inst->dims[r->dim].min];
-      if (wm != NULL && eval_cond (inst, a, r->cond))
+      const iop_level *wm = r->levels[a->ratings[r->dim] - inst->dims[r->dim].min];
+      if (rec->withdrawal == NULL && wm != NULL && eval_cond (inst, a, r->cond))
         {
           rec->withdrawal = wm;
           add_reason (rec, X_WITHDRAWAL, r, (int) r->dim, a->ratings[r->dim], wm, NULL);
@@ -1798,16 +1817,13 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
     }
 
   /* 9. The first matching designation. */
-  for (guint i = 0; i < inst->rules->len; i++)
-    {
-      const Rule *r = &g_array_index (inst->rules, Rule, i);
-      if (r->kind == R_DESIGNATION && eval_cond (inst, a, r->cond))
-        {
-          rec->designation = r->designation;
-          add_reason (rec, X_DESIGNATION, r, -1, 0, level, NULL);
-          break;
-        }
-    }
+  FOR_RULES (R_DESIGNATION, r)
+    if (rec->designation == NULL && eval_cond (inst, a, r->cond))
+      {
+        rec->designation = r->designation;
+        add_reason (rec, X_DESIGNATION, r, -1, 0, level, NULL);
+      }
+#undef FOR_RULES
   rec->level = level;
   return true;
 }
@@ -1833,9 +1849,6 @@ iop_recommendation_new (void)
 {
   iop_recommendation *rec = g_new0 (iop_recommendation, 1);
   rec->composite = -1;
-  rec->binding = g_array_sized_new (FALSE, FALSE, sizeof (guint), MAX_DIMENSIONS);
-  rec->reasons = g_array_sized_new (FALSE, FALSE, sizeof (Reason), 16);
-  rec->alternatives = g_array_sized_new (FALSE, FALSE, sizeof (Alternative), 8);
   rec->texts = g_ptr_array_new_with_free_func (g_free);
   return rec;
 }
@@ -1845,9 +1858,8 @@ iop_recommendation_free (iop_recommendation *rec)
 {
   if (rec == NULL)
     return;
-  g_array_unref (rec->binding);
-  g_array_unref (rec->reasons);
-  g_array_unref (rec->alternatives);
+  g_free (rec->reasons);
+  g_free (rec->alternatives);
   g_ptr_array_unref (rec->texts);
   iop_placer_unref (rec->placer);
   g_free (rec);
@@ -1892,30 +1904,30 @@ size_t
 iop_recommendation_get_n_binding_dimensions (const iop_recommendation *rec)
 {
   g_return_val_if_fail (rec != NULL, 0);
-  return rec->binding->len;
+  return rec->n_binding;
 }
 
 const char *
 iop_recommendation_get_binding_dimension (const iop_recommendation *rec, size_t index)
 {
   g_return_val_if_fail (rec != NULL, NULL);
-  if (index >= rec->binding->len)
+  if (index >= rec->n_binding)
     return NULL;
-  return rec->inst->dims[g_array_index (rec->binding, guint, index)].id;
+  return rec->inst->dims[rec->binding[index]].id;
 }
 
 size_t
 iop_recommendation_get_n_reasons (const iop_recommendation *rec)
 {
   g_return_val_if_fail (rec != NULL, 0);
-  return rec->reasons->len;
+  return rec->n_reasons;
 }
 
 static const Reason *
 reason_at (const iop_recommendation *rec, size_t index)
 {
   g_return_val_if_fail (rec != NULL, NULL);
-  return index < rec->reasons->len ? &g_array_index (rec->reasons, Reason, index) : NULL;
+  return index < rec->n_reasons ? &rec->reasons[index] : NULL;
 }
 
 const char *
@@ -2004,8 +2016,8 @@ iop_recommendation_get_reason_text (const iop_recommendation *rec, size_t index)
   /* Rendered on first use and cached until the recommendation is reused or freed. The cache is
    * not part of the observable state, hence the cast. */
   texts = ((iop_recommendation *) rec)->texts;
-  if (texts->len < rec->reasons->len)
-    g_ptr_array_set_size (texts, (gint) rec->reasons->len);
+  if (texts->len < rec->n_reasons)
+    g_ptr_array_set_size (texts, (gint) rec->n_reasons);
   if (g_ptr_array_index (texts, index) == NULL)
     g_ptr_array_index (texts, index) = render_reason (rec, r);
   return g_ptr_array_index (texts, index);
@@ -2015,25 +2027,25 @@ size_t
 iop_recommendation_get_n_alternatives (const iop_recommendation *rec)
 {
   g_return_val_if_fail (rec != NULL, 0);
-  return rec->alternatives->len;
+  return rec->n_alternatives;
 }
 
 const char *
 iop_recommendation_get_alternative_code (const iop_recommendation *rec, size_t index)
 {
   g_return_val_if_fail (rec != NULL, NULL);
-  if (index >= rec->alternatives->len)
+  if (index >= rec->n_alternatives)
     return NULL;
-  return iop_level_get_code (g_array_index (rec->alternatives, Alternative, index).level);
+  return iop_level_get_code (rec->alternatives[index].level);
 }
 
 const char *
 iop_recommendation_get_alternative_reason (const iop_recommendation *rec, size_t index)
 {
   g_return_val_if_fail (rec != NULL, NULL);
-  if (index >= rec->alternatives->len)
+  if (index >= rec->n_alternatives)
     return NULL;
-  return g_array_index (rec->alternatives, Alternative, index).reason;
+  return rec->alternatives[index].reason;
 }
 
 const char *
@@ -2076,12 +2088,12 @@ iop_recommendation_to_json (const iop_recommendation *rec)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "binding_dimensions");
   json_builder_begin_array (b);
-  for (guint i = 0; i < rec->binding->len; i++)
+  for (guint i = 0; i < rec->n_binding; i++)
     json_builder_add_string_value (b, iop_recommendation_get_binding_dimension (rec, i));
   json_builder_end_array (b);
   json_builder_set_member_name (b, "reasons");
   json_builder_begin_array (b);
-  for (guint i = 0; i < rec->reasons->len; i++)
+  for (guint i = 0; i < rec->n_reasons; i++)
     {
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "code");
@@ -2099,7 +2111,7 @@ iop_recommendation_to_json (const iop_recommendation *rec)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "alternatives");
   json_builder_begin_array (b);
-  for (guint i = 0; i < rec->alternatives->len; i++)
+  for (guint i = 0; i < rec->n_alternatives; i++)
     {
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "level");
