@@ -710,15 +710,12 @@ iop_continuum_new_from_file (const char *path, iop_error **error)
 {
   g_autofree char *contents = NULL;
   gsize length = 0;
-  GError *gerror = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  if (!g_file_get_contents (path, &contents, &length, &gerror))
-    {
-      iop_propagate_gerror (error, gerror, IOP_ERROR_IO, "cannot read the continuum pack");
-      return NULL;
-    }
+  contents = iop_read_file (path, "continuum pack", &length, error);
+  if (contents == NULL)
+    return NULL;
   return continuum_load (contents, (gssize) length, error);
 }
 

@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
 
 iop_error_code
 iop_error_get_code (const iop_error *err)
@@ -101,4 +103,45 @@ iop_propagate_gerror (iop_error **error, GError *gerror, iop_error_code fallback
   else
     iop_set_error (error, code, NULL, "%s", gerror->message);
   g_error_free (gerror);
+}
+
+gboolean
+iop_date_parse (const char *text, guint32 *julian)
+{
+  GDate date;
+  int y, m, d;
+
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  y = atoi (text);
+  m = atoi (text + 5);
+  d = atoi (text + 8);
+  if (y < 1 || m < 1 || m > 12 || d < 1 ||
+      !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return FALSE;
+  if (julian != NULL)
+    {
+      g_date_clear (&date, 1);
+      g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+      *julian = g_date_get_julian (&date);
+    }
+  return TRUE;
+}
+
+char *
+iop_read_file (const char *path, const char *what, gsize *length, iop_error **error)
+{
+  char *contents = NULL;
+  GError *gerror = NULL;
+  g_autofree char *context = g_strconcat ("cannot read the ", what, NULL);
+
+  if (!g_file_get_contents (path, &contents, length, &gerror))
+    {
+      iop_propagate_gerror (error, gerror, IOP_ERROR_IO, context);
+      return NULL;
+    }
+  return contents;
 }

@@ -692,15 +692,12 @@ iop_measure_set_new_from_file (const char *path, iop_error **error)
 {
   g_autofree char *contents = NULL;
   gsize length = 0;
-  GError *gerror = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  if (!g_file_get_contents (path, &contents, &length, &gerror))
-    {
-      iop_propagate_gerror (error, gerror, IOP_ERROR_IO, "cannot read the measures pack");
-      return NULL;
-    }
+  contents = iop_read_file (path, "measures pack", &length, error);
+  if (contents == NULL)
+    return NULL;
   return measure_set_load (contents, (gssize) length, error);
 }
 
@@ -1293,31 +1290,6 @@ iop_measure_series_free (iop_measure_series *series)
   g_free (series);
 }
 
-/* Parses a strict "YYYY-MM-DD" calendar date. */
-static gboolean
-parse_date (const char *text, guint32 *julian)
-{
-  int y, m, d;
-
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-      return FALSE;
-  y = atoi (text);
-  m = atoi (text + 5);
-  d = atoi (text + 8);
-  if (y < 1 || m < 1 || m > 12 || d < 1 || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-    return FALSE;
-  {
-    GDate date;
-    g_date_clear (&date, 1);
-    g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-    *julian = g_date_get_julian (&date);
-  }
-  return TRUE;
-}
-
 static gboolean
 series_insert (iop_measure_series *series, const char *date, const int *answers,
                size_t n_answers, iop_error **error)
@@ -1327,7 +1299,7 @@ series_insert (iop_measure_series *series, const char *date, const int *answers,
   guint32 julian = 0;
   guint pos;
 
-  if (!parse_date (date, &julian))
+  if (!iop_date_parse (date, &julian))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL,
                      "the administration date is not a calendar date in YYYY-MM-DD form");
@@ -1586,7 +1558,7 @@ iop_measure_series_new_from_json (iop_measure_set *set, const char *json, iop_er
 
           ok = ao != NULL && iop_json_check_members (&r, ao, admin_members) &&
                iop_json_get_string (&r, ao, "date", TRUE, &date);
-          if (ok && !parse_date (date, &julian))
+          if (ok && !iop_date_parse (date, &julian))
             ok = iop_json_fail (&r, IOP_ERROR_INVALID_DATA, "date",
                                 "not a calendar date in YYYY-MM-DD form");
           if (!ok)

@@ -922,15 +922,12 @@ iop_placer_new_from_file (iop_continuum *continuum, const char *path, iop_error 
 {
   g_autofree char *contents = NULL;
   gsize length = 0;
-  GError *gerror = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  if (!g_file_get_contents (path, &contents, &length, &gerror))
-    {
-      iop_propagate_gerror (error, gerror, IOP_ERROR_IO, "cannot read the placement pack");
-      return NULL;
-    }
+  contents = iop_read_file (path, "placement pack", &length, error);
+  if (contents == NULL)
+    return NULL;
   return placer_load (continuum, contents, (gssize) length, error);
 }
 
@@ -1004,23 +1001,6 @@ find_instrument (const iop_placer *placer, const char *id)
 
 /* ------------------------------------------------------------------------------------------ */
 /* Assessments                                                                                 */
-
-static gboolean
-parse_date (const char *text)
-{
-  int y, m, d;
-
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-      return FALSE;
-  y = atoi (text);
-  m = atoi (text + 5);
-  d = atoi (text + 8);
-  return y >= 1 && m >= 1 && m <= 12 && d >= 1 &&
-         g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
-}
 
 static iop_assessment *
 assessment_alloc (iop_placer *placer, const Instrument *inst)
@@ -1272,7 +1252,7 @@ iop_assessment_set_assessor (iop_assessment *assessment, const char *credential,
 {
   g_return_val_if_fail (assessment != NULL, false);
   g_return_val_if_fail (error == NULL || *error == NULL, false);
-  if (signed_date != NULL && !parse_date (signed_date))
+  if (signed_date != NULL && !iop_date_parse (signed_date, NULL))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL,
                      "the signed date is not a calendar date in YYYY-MM-DD form");
@@ -1464,7 +1444,7 @@ iop_assessment_new_from_json (iop_placer *placer, const char *json, iop_error **
           if (ok && dn != NULL && !JSON_NODE_HOLDS_NULL (dn))
             {
               ok = iop_json_get_string (&r, ao, "signed", TRUE, &date);
-              if (ok && !parse_date (date))
+              if (ok && !iop_date_parse (date, NULL))
                 ok = iop_json_fail (&r, IOP_ERROR_INVALID_DATA, "signed",
                                     "not a calendar date in YYYY-MM-DD form");
             }

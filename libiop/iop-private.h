@@ -26,6 +26,13 @@ void iop_set_error (iop_error **error, iop_error_code code, const char *path,
 void iop_propagate_gerror (iop_error **error, GError *gerror, iop_error_code fallback,
                            const char *context);
 
+/* Whether @text is a strict "YYYY-MM-DD" calendar date (2024-02-29 yes, 2025-02-29 no); the
+ * Julian day number goes to *julian when not NULL. */
+gboolean iop_date_parse (const char *text, guint32 *julian);
+
+/* Reads a whole file for a loader; failures become IOP_ERROR_IO ("cannot read the @what"). */
+char *iop_read_file (const char *path, const char *what, gsize *length, iop_error **error);
+
 /* Reads a resource compiled into the library (libiop.gresource.xml). Aborts when missing, since
  * the test suite guarantees every resource libiop names is present. */
 GBytes *iop_resource_lookup (const char *name);
