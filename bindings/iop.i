@@ -40,6 +40,9 @@
                                 const char *flag_id, const char *date, const char *instrument,
                                 const char *dimension };
 %apply const char *IOP_PATH { const char *path };
+/* Required objects: None/nil is refused (ValueError) before it reaches C. */
+%apply Pointer NONNULL { iop_measure_set *set, iop_placer *placer, const iop_assessment *assessment,
+                         iop_recommendation *recommendation };
 
 /* The function-like macro IOP_CHECK_VERSION cannot be wrapped; keep its comment off the next
  * declaration. */

@@ -330,8 +330,9 @@ IOP_API bool iop_instrument_has_outcome_rules (const iop_instrument *instrument)
  *        @p n_answers is 0, which then fails).
  * @param n_answers The number of answers.
  * @param sex The person's sex, for flags whose cut-offs differ (#IOP_SEX_UNKNOWN if not known).
- * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT naming the item for a wrong count or
- *        a disallowed answer; the message never quotes the answer itself.
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for a wrong count (the message gives
+ *        the expected count) or a disallowed answer (the message names the item and the allowed
+ *        values, never the answer itself).
  * @return (transfer full) (nullable) The score, or NULL on error. Release with iop_score_free().
  * @since 0.1
  */

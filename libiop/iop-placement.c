@@ -4,10 +4,10 @@
  *
  * Placement: loading placement packs, assessments, and the rule engine.
  *
- * Evaluation order (docs/placement.md): composite bands and dimension tables give each dimension's
- * minimum; qualifying-dimension rules cap the dimensions that may not reach a level; the most
- * intensive minimum wins (the least intensive level that addresses every dimension); minimum and
- * cap rules; the first matching override; the first matching variant; withdrawal management;
+ * Evaluation order (docs/placement.md): dimension tables give each dimension's minimum;
+ * qualifying-dimension rules cap the dimensions that may not reach a level; the most intensive
+ * minimum wins (the least intensive level that addresses every dimension); the composite band
+ * raises it when higher; minimum and cap rules; the first matching override; the first matching variant; withdrawal management;
  * availability; the first matching designation. Nothing here allocates per placement except the
  * first use of a recommendation's buffers and reason texts that are actually read.
  */
@@ -115,6 +115,7 @@ static const char *const reason_codes[] = {
 typedef struct {
   ReasonCode code;
   const Rule *rule;       /* NULL for built-in reasons */
+  const char *source;     /* overrides the rule's source (composite bands), or NULL */
   int dim;                /* -1 when none */
   int rating;
   const iop_level *level; /* the level the reason leads to */
@@ -1539,6 +1540,7 @@ add_reason (iop_recommendation *rec, ReasonCode code, const Rule *rule, int dim,
   r = &rec->reasons[rec->n_reasons++];
   r->code = code;
   r->rule = rule;
+  r->source = NULL;
   r->dim = dim;
   r->rating = rating;
   r->level = level;
@@ -1593,7 +1595,7 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
   const Instrument *inst;
   int dim_rank[MAX_DIMENSIONS];
   const Rule *dim_rule[MAX_DIMENSIONS];
-  int rank = -1;
+  int rank = -1, table_rank;
   const Rule *variant = NULL;
   const iop_level *level;
 
@@ -1625,6 +1627,9 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
                          "the assessment's dimension %u does not match this pack's %s", d + 1, inst->id);
           return false;
         }
+      /* An assessment made for another pack was checked against that pack's ranges only. */
+      if (inst != a->inst && !check_rating (inst, d, a->ratings[d], error))
+        return false;
     }
   if (rec->placer != placer)
     {
@@ -1681,6 +1686,7 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
       if (rank > 0)
         add_alternative (rec, g_ptr_array_index (inst->ladder, rank - 1), "insufficient");
     }
+  table_rank = rank;
   if (inst->composite_rule >= 0)
     {
       const Rule *r = &g_array_index (inst->rules, Rule, inst->composite_rule);
@@ -1694,6 +1700,7 @@ iop_placer_place_into (const iop_placer *placer, const iop_assessment *a,
           if (composite >= band->min && composite <= band->max)
             {
               add_reason (rec, X_COMPOSITE, r, -1, composite, g_ptr_array_index (inst->ladder, band->rank), NULL);
+              rec->reasons[rec->n_reasons - 1].source = band->source;
               if (band->rank > rank)
                 {
                   if (band->rank > 0)
@@ -1785,15 +1792,15 @@ overridden:
       const iop_level *wm = rec->withdrawal;
       while (wm != NULL && !is_available (a, wm))
         wm = iop_level_get_step_up (wm);
-      if (wm != NULL && inst->availability_rule >= 0)
+      const Rule *rule = inst->availability_rule >= 0 ? &g_array_index (inst->rules, Rule, inst->availability_rule) : NULL;
+      if (wm != NULL && rule != NULL)
         {
           add_alternative (rec, rec->withdrawal, "unavailable");
-          add_reason (rec, X_STEPPED_UP, &g_array_index (inst->rules, Rule, inst->availability_rule),
-                      -1, 0, wm, rec->withdrawal);
+          add_reason (rec, X_STEPPED_UP, rule, -1, 0, wm, rec->withdrawal);
           rec->withdrawal = wm;
         }
       else
-        add_reason (rec, X_NO_AVAILABLE, NULL, -1, 0, rec->withdrawal, NULL);
+        add_reason (rec, X_NO_AVAILABLE, rule, -1, 0, rec->withdrawal, NULL);
     }
 
   /* 9. The first matching designation. */
@@ -1804,6 +1811,19 @@ overridden:
         add_reason (rec, X_DESIGNATION, r, -1, 0, level, NULL);
       }
 #undef FOR_RULES
+  /* Binding dimensions are those whose rating set the level; when a composite band or a minimum,
+   * cap or override rule set it instead, that rule binds and no dimension does. */
+  if (rank != table_rank)
+    rec->n_binding = 0;
+  /* An alternative is a level considered and not chosen. */
+  for (guint i = 0; i < rec->n_alternatives; i++)
+    if (rec->alternatives[i].level == level || rec->alternatives[i].level == rec->withdrawal)
+      {
+        memmove (&rec->alternatives[i], &rec->alternatives[i + 1],
+                 (rec->n_alternatives - i - 1) * sizeof (Alternative));
+        rec->n_alternatives--;
+        i--;
+      }
   rec->level = level;
   return true;
 }
@@ -1932,6 +1952,8 @@ iop_recommendation_get_reason_source (const iop_recommendation *rec, size_t inde
   const Reason *r = reason_at (rec, index);
   if (r == NULL)
     return NULL;
+  if (r->source != NULL)
+    return r->source;
   if (r->rule != NULL)
     return r->rule->source;
   return r->code == X_LEAST_INTENSIVE ? rec->inst->source : NULL;
@@ -1954,6 +1976,9 @@ render_reason (const iop_recommendation *rec, const Reason *r)
   if (r->code == X_LEAST_INTENSIVE)
     template = "Level {level} is the least intensive level that addresses every dimension; "
                "the highest-risk dimension sets the minimum (ratings are not averaged)";
+  else if (r->code == X_NO_AVAILABLE && r->rule == NULL)
+    template = "Level {level} is not available locally; this pack has no availability rule, so the "
+               "indicated level is kept";
   else if (r->code == X_NO_AVAILABLE)
     template = "Level {level} is not available locally and no more intensive available level "
                "was found: the indicated level is kept";

@@ -446,9 +446,13 @@ IOP_API bool iop_recommendation_has_composite (const iop_recommendation *recomme
 IOP_API int iop_recommendation_get_composite (const iop_recommendation *recommendation);
 
 /**
- * @brief The number of dimensions that bound the decision (those whose rating set the level).
+ * @brief The number of dimensions that bound the decision: those whose rating set the level.
+ *
+ * Empty when a composite band or a minimum, cap or override rule set the level instead (the
+ * reasons then name that rule). A variant or an availability step-up keeps them: the dimensions
+ * still explain the indicated intensity.
  * @param recommendation A recommendation.
- * @return The count; 0 for composite-only instruments.
+ * @return The count.
  * @since 0.1
  */
 IOP_API size_t iop_recommendation_get_n_binding_dimensions (const iop_recommendation *recommendation);
@@ -497,17 +501,22 @@ IOP_API const char *iop_recommendation_get_reason_text (const iop_recommendation
  * @brief The identifier of the pack rule behind the @p index-th reason.
  * @param recommendation A recommendation.
  * @param index A reason index.
- * @return (transfer none) (nullable) The rule identifier, or NULL when out of range.
+ * @return (transfer none) (nullable) The rule identifier; NULL when out of range or for a reason
+ *         libiop itself adds ("least-intensive", and "no-available-level" when the pack has no
+ *         availability rule).
  * @since 0.1
  */
 IOP_API const char *iop_recommendation_get_reason_rule (const iop_recommendation *recommendation,
                                                         size_t index);
 
 /**
- * @brief The source identifier (in the pack's `sources` table) of the @p index-th reason's rule.
+ * @brief The source identifier (in the pack's `sources` table) of the @p index-th reason: the
+ *        matching band's own source for a composite band, else the rule's.
  * @param recommendation A recommendation.
  * @param index A reason index.
- * @return (transfer none) (nullable) The source identifier, or NULL when out of range.
+ * @return (transfer none) (nullable) The source identifier; for "least-intensive" the
+ *         instrument's source; NULL when out of range or when a reason has neither rule nor
+ *         source.
  * @since 0.1
  */
 IOP_API const char *iop_recommendation_get_reason_source (const iop_recommendation *recommendation,
@@ -524,7 +533,7 @@ IOP_API const char *iop_recommendation_get_reason_dimension (const iop_recommend
                                                              size_t index);
 
 /**
- * @brief The number of alternatives considered and not chosen.
+ * @brief The number of alternatives considered and not chosen (never the recommended level).
  * @param recommendation A recommendation.
  * @return The count.
  * @since 0.1
@@ -570,7 +579,7 @@ IOP_API const char *iop_recommendation_get_pack_id (const iop_recommendation *re
 IOP_API const char *iop_recommendation_get_pack_version (const iop_recommendation *recommendation);
 
 /**
- * @brief Serializes the recommendation: `level`, `edition`, `name`, `withdrawal_management`,
+ * @brief Serializes the recommendation: `level`, `edition`, `name`, `instrument`, `withdrawal_management`,
  *        `designation`, `composite` (LOCUS/CALOCUS, else null), `binding_dimensions`,
  *        `reasons[{code, text, rule, source, dimension}]`, `alternatives[{level, reason}]`,
  *        `pack{id, version}`.

@@ -10,7 +10,7 @@
 #include <string.h>
 
 static void
-print_recommendation (const iop_recommendation *rec)
+print_recommendation (const iop_recommendation *rec, gboolean built_in_pack)
 {
   const iop_level *level = iop_recommendation_get_level (rec);
   const iop_level *wm = iop_recommendation_get_withdrawal_level (rec);
@@ -43,8 +43,8 @@ print_recommendation (const iop_recommendation *rec)
                 iop_recommendation_get_alternative_reason (rec, i));
       printf ("\n");
     }
-  printf ("Pack: %s %s (an open default built from public rules, not the ASAM Criteria or LOCUS grid)\n",
-          iop_recommendation_get_pack_id (rec), iop_recommendation_get_pack_version (rec));
+  printf ("Pack: %s %s%s\n", iop_recommendation_get_pack_id (rec), iop_recommendation_get_pack_version (rec),
+          built_in_pack ? " (the open default built from public rules; not the ASAM Criteria or the LOCUS grid)" : "");
 }
 
 /* Parses "a,b,c" into integers without echoing them (they are patient ratings). */
@@ -183,6 +183,6 @@ iop_cmd_place (int argc, char **argv)
       printf ("%s\n", text);
     }
   else
-    print_recommendation (rec);
+    print_recommendation (rec, pack == NULL);
   return IOP_EXIT_OK;
 }
