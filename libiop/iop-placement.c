@@ -1577,14 +1577,21 @@ recommendation_reset (iop_recommendation *rec)
     g_ptr_array_set_size (rec->texts, 0);
 }
 
+/* Levels are compared by edition and code, not by pointer: the assessment may have been made
+ * with another placer, whose continuum is another (equal or user) instance. */
 static gboolean
 is_available (const iop_assessment *a, const iop_level *level)
 {
   if (a->available->len == 0)
     return TRUE;
   for (guint i = 0; i < a->available->len; i++)
-    if (g_ptr_array_index (a->available, i) == level)
-      return TRUE;
+    {
+      const iop_level *declared = g_ptr_array_index (a->available, i);
+      if (declared == level ||
+          (iop_level_get_edition (declared) == iop_level_get_edition (level) &&
+           strcmp (iop_level_get_code (declared), iop_level_get_code (level)) == 0))
+        return TRUE;
+    }
   return FALSE;
 }
 
