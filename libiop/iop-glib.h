@@ -24,5 +24,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_measure_series, iop_measure_series_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_placer, iop_placer_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_assessment, iop_assessment_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_recommendation, iop_recommendation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_schedule, iop_schedule_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_compliance_rules, iop_compliance_rules_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_compliance_report, iop_compliance_report_free)
 
 #endif /* IOP_GLIB_H */

@@ -645,12 +645,109 @@ iop_json_add_string_or_null (JsonBuilder *b, const char *value)
     json_builder_add_null_value (b);
 }
 
+/* libiop's own serializer: json-glib 1.6 writes every double with "%.17g" (0.1 becomes
+ * 0.10000000000000001). This one writes the shortest decimal that reads back to the same double,
+ * escapes strings as json-glib does, and is deterministic: the same tree, the same bytes. */
+static void
+write_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++)
+    switch (*p)
+      {
+      case '"': g_string_append (out, "\\\""); break;
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\b': g_string_append (out, "\\b"); break;
+      case '\f': g_string_append (out, "\\f"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      default:
+        if (*p < 0x20)
+          g_string_append_printf (out, "\\u%04x", *p);
+        else
+          g_string_append_c (out, (char) *p);
+      }
+  g_string_append_c (out, '"');
+}
+
+static void
+write_double (GString *out, double d)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  for (int precision = 15; precision <= 17; precision++)
+    {
+      g_ascii_formatd (buf, sizeof buf, precision == 15 ? "%.15g" : precision == 16 ? "%.16g" : "%.17g", d);
+      if (g_ascii_strtod (buf, NULL) == d)
+        break;
+    }
+  g_string_append (out, buf);
+  /* Keep it a JSON number that reads back as a double, not an integer. */
+  if (strpbrk (buf, ".eEn") == NULL)
+    g_string_append (out, ".0");
+}
+
+static void
+write_node (GString *out, JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            write_string (out, name);
+            g_string_append_c (out, ':');
+            write_node (out, member);
+          }
+        g_string_append_c (out, '}');
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *arr = json_node_get_array (node);
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (arr); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            write_node (out, json_array_get_element (arr, i));
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING: write_string (out, json_node_get_string (node)); break;
+        case G_TYPE_INT64: g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node)); break;
+        case G_TYPE_DOUBLE: write_double (out, json_node_get_double (node)); break;
+        case G_TYPE_BOOLEAN: g_string_append (out, json_node_get_boolean (node) ? "true" : "false"); break;
+        default: g_string_append (out, "null"); break;
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
 char *
 iop_json_builder_to_string (JsonBuilder *b)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (b);
+  GString *out = g_string_sized_new (256);
 
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  write_node (out, root);
+  return g_string_free (out, FALSE);
 }

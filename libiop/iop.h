@@ -20,6 +20,8 @@
 #include "iop-continuum.h"
 #include "iop-measure.h"
 #include "iop-placement.h"
+#include "iop-schedule.h"
+#include "iop-compliance.h"
 #undef IOP_INSIDE
 
 #endif /* IOP_H */
