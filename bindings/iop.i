@@ -38,11 +38,13 @@
                                 const char *field, const char *aspect, const char *source_id,
                                 const char *id, const char *instrument_id, const char *scale_id,
                                 const char *flag_id, const char *date, const char *instrument,
-                                const char *dimension };
+                                const char *dimension, const char *kind, const char *claims_json,
+                                const char *certified };
 %apply const char *IOP_PATH { const char *path };
 /* Required objects: None/nil is refused (ValueError) before it reaches C. */
 %apply Pointer NONNULL { iop_measure_set *set, iop_placer *placer, const iop_assessment *assessment,
-                         iop_recommendation *recommendation };
+                         iop_recommendation *recommendation, const iop_level *level,
+                         const iop_schedule *schedule };
 
 /* The function-like macro IOP_CHECK_VERSION cannot be wrapped; keep its comment off the next
  * declaration. */
@@ -53,7 +55,7 @@
 %rename("%(strip:[iop_])s", %$isfunction) "";
 
 /* Everything the classes below cover. */
-%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation)_", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report)_", %$isfunction) "";
 %ignore iop_error_get_code;
 %ignore iop_error_get_message;
 %ignore iop_error_get_path;
@@ -71,6 +73,9 @@
 %rename(Placer) iop_placer;
 %rename(Assessment) iop_assessment;
 %rename(Recommendation) iop_recommendation;
+%rename(Schedule) iop_schedule;
+%rename(ComplianceRules) iop_compliance_rules;
+%rename(ComplianceReport) iop_compliance_report;
 %nodefaultctor iop_continuum;
 %nodefaultdtor iop_continuum;
 %nodefaultctor iop_level;
@@ -89,12 +94,20 @@
 %nodefaultdtor iop_assessment;
 %nodefaultctor iop_recommendation;
 %nodefaultdtor iop_recommendation;
+%nodefaultctor iop_schedule;
+%nodefaultdtor iop_schedule;
+%nodefaultctor iop_compliance_rules;
+%nodefaultdtor iop_compliance_rules;
+%nodefaultctor iop_compliance_report;
+%nodefaultdtor iop_compliance_report;
 
 %include <libiop/iop-version.h>
 %include <libiop/iop-error.h>
 %include <libiop/iop-continuum.h>
 %include <libiop/iop-measure.h>
 %include <libiop/iop-placement.h>
+%include <libiop/iop-schedule.h>
+%include <libiop/iop-compliance.h>
 
 /* Empty bodies for SWIG only (the C compiler still sees incomplete types); declared after the
  * headers so that the enum constants used as default arguments are defined first. */
@@ -116,6 +129,12 @@ struct iop_placer {};
 struct iop_assessment {};
 /** A placement result: level, withdrawal management, designation, binding dimensions, reasons and alternatives. */
 struct iop_recommendation {};
+/** A weekly schedule of sessions, with the hours per week and per service day they add up to. */
+struct iop_schedule {};
+/** A compliance pack: intensity rule sets, Medicare IOP parameters and per-diem claim rules. ComplianceRules() loads the built-in pack. */
+struct iop_compliance_rules {};
+/** The rules checked and their results (passed, status, measured, required, source). */
+struct iop_compliance_report {};
 
 %newobject iop_continuum::iop_continuum;
 %newobject iop_continuum::from_json;
@@ -594,6 +613,135 @@ struct iop_recommendation {};
   /** The producing pack's version, or None. */
   const char *get_pack_version ();
   /** The recommendation as compact JSON text. */
+  char *to_json ();
+}
+
+%newobject iop_schedule::iop_schedule;
+%newobject iop_schedule::from_json;
+%newobject iop_schedule::copy_schedule;
+%newobject iop_schedule::to_json;
+%rename(copy) iop_schedule::copy_schedule;
+%rename(add_session) iop_schedule::add_one_session;
+
+%extend iop_schedule {
+  /** An empty weekly schedule. */
+  iop_schedule () { return iop_schedule_new (); }
+  ~iop_schedule () { iop_schedule_free ($self); }
+  /** Reads a schedule document; raises with the JSON path of the session at fault. */
+  static iop_schedule *from_json (const char *json, iop_error **error) { return iop_schedule_new_from_json (json, error); }
+  /** A copy of the schedule. */
+  iop_schedule *copy_schedule () { return iop_schedule_copy ($self); }
+  /** Adds a session (weekday IOP_MONDAY..IOP_SUNDAY, start "HH:MM" or None, minutes, kind); raises InvalidArgumentError for overlaps, midnight crossings, bad durations or kinds. */
+  void add_one_session (iop_weekday day, const char *start_or_none, int minutes, const char *kind, iop_error **error) {
+    iop_schedule_add_session ($self, day, start_or_none, minutes, kind, error);
+  }
+  /** The number of sessions per week. */
+  size_t get_n_sessions ();
+  /** The weekday of the index-th session (0 when out of range). */
+  iop_weekday get_session_day (size_t index);
+  /** The start time of the index-th session, or None. */
+  const char *get_session_start (size_t index);
+  /** The duration of the index-th session in minutes. */
+  int get_session_minutes (size_t index);
+  /** The kind of the index-th session, or None. */
+  const char *get_session_kind (size_t index);
+  /** Total minutes per week. */
+  int get_minutes_per_week ();
+  /** Total hours per week. */
+  double get_hours_per_week ();
+  /** Minutes on one weekday. */
+  int get_minutes_on (iop_weekday day);
+  /** The number of service days per week. */
+  int get_days_per_week ();
+  /** The shortest service day in minutes (0 when none). */
+  int get_min_minutes_per_service_day ();
+  /** The schedule as compact JSON text. */
+  char *to_json ();
+}
+
+%newobject iop_compliance_rules::iop_compliance_rules;
+%newobject iop_compliance_rules::from_json;
+%newobject iop_compliance_rules::from_file;
+%newobject iop_compliance_rules::default_pack_json_text;
+%newobject iop_compliance_rules::check_schedule_owned;
+%newobject iop_compliance_rules::check_claims_owned;
+%newobject iop_compliance_rules::recertification_due;
+%rename(default_pack_json) iop_compliance_rules::default_pack_json_text;
+%rename(check_schedule) iop_compliance_rules::check_schedule_owned;
+%rename(check_claims) iop_compliance_rules::check_claims_owned;
+%rename(get_recertification_due) iop_compliance_rules::recertification_due;
+
+%extend iop_compliance_rules {
+  /** Loads the built-in compliance pack against the built-in continuum. */
+  iop_compliance_rules () { return iop_compliance_rules_new_default (); }
+  ~iop_compliance_rules () { iop_compliance_rules_unref ($self); }
+  /** Loads and strictly validates a compliance pack from JSON text (continuum None: the built-in one). */
+  static iop_compliance_rules *from_json (const char *json, iop_continuum *continuum = NULL, iop_error **error) {
+    return iop_compliance_rules_new_from_json (continuum, json, error);
+  }
+  /** Loads and strictly validates a compliance pack from a file. */
+  static iop_compliance_rules *from_file (const char *path, iop_continuum *continuum = NULL, iop_error **error) {
+    return iop_compliance_rules_new_from_file (continuum, path, error);
+  }
+  /** The text of the built-in compliance pack. */
+  static char *default_pack_json_text () { return iop_compliance_rules_default_pack_json (); }
+  /** The pack's identifier. */
+  const char *get_id ();
+  /** The number of rule sets. */
+  size_t get_n_rule_sets ();
+  /** The identifier of the index-th rule set, or None. */
+  const char *get_rule_set_id (size_t index);
+  /** Checks a weekly schedule against a level (rule_sets: comma-separated ids, None for the defaults; weeks_below_band: 0 when not tapering). */
+  iop_compliance_report *check_schedule_owned (const iop_level *level, iop_age_group age, const iop_schedule *schedule,
+                                               int weeks_below_band = 0, const char *rule_sets_or_none = NULL, iop_error **error) {
+    return iop_compliance_rules_check_schedule ($self, level, age, schedule, weeks_below_band, rule_sets_or_none, error);
+  }
+  /** Checks a claims document (libiop-claims) against the per-diem rules and the Medicare PHP window. */
+  iop_compliance_report *check_claims_owned (const char *claims_json, iop_error **error) {
+    return iop_compliance_rules_check_claims ($self, claims_json, error);
+  }
+  /** The Medicare IOP payment tier for a day with n qualifying services: 4, 3 or 0 (not payable). */
+  int get_medicare_tier (int qualifying_services);
+  /** The date Medicare IOP recertification is due, "YYYY-MM-DD". */
+  char *recertification_due (const char *certified, iop_error **error) {
+    return iop_compliance_rules_get_recertification_due ($self, certified, error);
+  }
+}
+
+%newobject iop_compliance_report::get_recommended_level_owned;
+%newobject iop_compliance_report::to_json;
+%rename(get_recommended_level) iop_compliance_report::get_recommended_level_owned;
+
+%extend iop_compliance_report {
+  ~iop_compliance_report () { iop_compliance_report_free ($self); }
+  /** Whether every reported rule passed. */
+  bool is_compliant ();
+  /** The number of rule results. */
+  size_t get_n_results ();
+  /** The rule identifier of the index-th result, or None. */
+  const char *get_rule (size_t index);
+  /** Whether the index-th rule passed. */
+  bool get_passed (size_t index);
+  /** "pass", "fail" or "taper" for the index-th result, or None. */
+  const char *get_status (size_t index);
+  /** The measured value of the index-th result. */
+  double get_measured (size_t index);
+  /** The requirement text of the index-th result, or None. */
+  const char *get_required (size_t index);
+  /** The date of a claim result, or None. */
+  const char *get_date (size_t index);
+  /** The text of the index-th result, or None. */
+  const char *get_text (size_t index);
+  /** The source identifier of the index-th result, or None. */
+  const char *get_source (size_t index);
+  /** "step-down", "step-up" or None. */
+  const char *get_recommendation ();
+  /** The level the recommendation points to, or None. */
+  const iop_level *get_recommended_level_owned () {
+    const iop_level *l = iop_compliance_report_get_recommended_level ($self);
+    return l != NULL ? iop_level_ref (l) : NULL;
+  }
+  /** The report as compact JSON text. */
   char *to_json ();
 }
 
