@@ -173,10 +173,14 @@ load_rule (Loader *l, JsonObject *obj, RuleSet *set, Rule *rule)
   switch (rule->kind)
     {
     case R_WEEKLY_BAND:
-      if (json_object_has_member (obj, "min_hours") || json_object_has_member (obj, "min_days") ||
-          json_object_has_member (obj, "max_weeks_below"))
-        return iop_json_fail (&l->r, IOP_ERROR_PARSE, NULL, "a weekly-hours-band rule takes its band from the continuum");
-      return TRUE;
+      {
+        static const char *const unused[] = { "min_hours", "min_days", "max_weeks_below", NULL };
+        for (int u = 0; unused[u] != NULL; u++)
+          if (json_object_has_member (obj, unused[u]))
+            return iop_json_fail (&l->r, IOP_ERROR_PARSE, unused[u],
+                                  "is not used by a weekly-hours-band rule (its band comes from the continuum)");
+        return TRUE;
+      }
     case R_TAPER:
       if (!iop_json_get_int (&l->r, obj, "max_weeks_below", TRUE, 0, 52, NULL, &weeks))
         return FALSE;
@@ -590,6 +594,12 @@ iop_compliance_rules_check_schedule (const iop_compliance_rules *rules, const io
         }
     }
 
+  if (selected->len == 0)
+    {
+      /* An empty selection would give a vacuously compliant report. */
+      iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "no rule set selected");
+      return NULL;
+    }
   report = report_new (rules, level, age);
   hours = iop_schedule_get_hours_per_week (schedule);
   shortest_day = iop_schedule_get_min_minutes_per_service_day (schedule) / 60.0;

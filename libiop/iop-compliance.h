@@ -138,7 +138,8 @@ IOP_API const char *iop_compliance_rules_get_rule_set_id (const iop_compliance_r
  * @param rule_sets (nullable) Comma-separated rule-set identifiers, such as "asam,h0015,medicare";
  *        NULL for the pack's default rule sets.
  * @param error (out) (optional) #IOP_ERROR_NOT_FOUND for an unknown rule set;
- *        #IOP_ERROR_INVALID_ARGUMENT for a negative @p weeks_below_band or an invalid @p age.
+ *        #IOP_ERROR_INVALID_ARGUMENT for a negative @p weeks_below_band, an invalid @p age, or a
+ *        selection that names no rule set (such as "").
  * @return (transfer full) (nullable) The report, or NULL on error. Release with
  *         iop_compliance_report_free().
  * @since 0.1
