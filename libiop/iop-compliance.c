@@ -43,7 +43,7 @@ struct iop_compliance_rules {
   iop_continuum *continuum;
   GPtrArray *sets; /* RuleSet * */
   int recert_months, tier3, tier4, php_window;
-  const char *medicare_source;
+  const char *medicare_source, *php_window_source;
   GPtrArray *groups[N_GROUPS]; /* const char * codes */
   int max_units;
   gboolean exclusive[N_GROUPS];
@@ -170,17 +170,19 @@ load_rule (Loader *l, JsonObject *obj, RuleSet *set, Rule *rule)
   rule->kind = (RuleKind) kind;
   rule->age = age < 0 ? 0 : IOP_AGE_ADULT + age;
   rule->value = -1;
+  /* Members a kind does not use are refused, so nothing in a rule is silently ignored. */
+  {
+    static const char *const specific[] = { "min_hours", "min_days", "max_weeks_below", NULL };
+    static const char *const used[] = { "", "max_weeks_below", "min_hours", "min_days", "min_hours" };
+    for (int u = 0; specific[u] != NULL; u++)
+      if (json_object_has_member (obj, specific[u]) && strcmp (used[rule->kind], specific[u]) != 0)
+        return iop_json_fail (&l->r, IOP_ERROR_PARSE, specific[u], "is not used by a \"%s\" rule",
+                              rule_kinds[rule->kind]);
+  }
   switch (rule->kind)
     {
     case R_WEEKLY_BAND:
-      {
-        static const char *const unused[] = { "min_hours", "min_days", "max_weeks_below", NULL };
-        for (int u = 0; unused[u] != NULL; u++)
-          if (json_object_has_member (obj, unused[u]))
-            return iop_json_fail (&l->r, IOP_ERROR_PARSE, unused[u],
-                                  "is not used by a weekly-hours-band rule (its band comes from the continuum)");
-        return TRUE;
-      }
+      return TRUE;
     case R_TAPER:
       if (!iop_json_get_int (&l->r, obj, "max_weeks_below", TRUE, 0, 52, NULL, &weeks))
         return FALSE;
@@ -270,7 +272,7 @@ static gboolean
 load_medicare (Loader *l, JsonObject *root)
 {
   static const char *const members[] = { "recertification_months", "tier_3_services", "tier_4_services",
-                                         "php_window_days", "source", NULL };
+                                         "php_window_days", "php_window_source", "source", NULL };
   gboolean failed;
   JsonObject *m = iop_json_get_object (&l->r, root, "medicare", TRUE, &failed);
   gint64 months = 0, t3 = 0, t4 = 0, window = 0;
@@ -286,6 +288,16 @@ load_medicare (Loader *l, JsonObject *root)
       !iop_json_get_int (&l->r, m, "php_window_days", TRUE, 0, 365, NULL, &window) ||
       !iop_pack_read_source_ref (&l->r, &l->c->pack, m, TRUE, &l->c->medicare_source))
     return FALSE;
+  {
+    const char *window_source = NULL;
+    if (!iop_json_get_string (&l->r, m, "php_window_source", FALSE, &window_source))
+      return FALSE;
+    if (window_source != NULL && !g_hash_table_contains (l->c->pack.sources, window_source))
+      return iop_json_fail (&l->r, IOP_ERROR_INVALID_DATA, "php_window_source",
+                            "unknown source \"%s\" (not in $.sources)", window_source);
+    l->c->php_window_source = window_source != NULL ? iop_pack_intern (&l->c->pack, window_source)
+                                                    : l->c->medicare_source;
+  }
   if (t4 <= t3)
     return iop_json_fail (&l->r, IOP_ERROR_INVALID_DATA, "tier_4_services", "must be above tier_3_services");
   l->c->recert_months = (int) months;
@@ -821,7 +833,7 @@ iop_compliance_rules_check_claims (const iop_compliance_rules *rules, const char
             if (php->units[1] > 0 && php->julian >= day->julian &&
                 php->julian - day->julian <= (guint32) rules->php_window)
               {
-                add_result (report, "medicare-php-window", "medicare", rules->medicare_source, FALSE, "fail",
+                add_result (report, "medicare-php-window", "medicare", rules->php_window_source, FALSE, "fail",
                             php->julian - day->julian,
                             g_strdup_printf ("no IOP date within %d days before a PHP date", rules->php_window),
                             g_strdup_printf ("IOP on this date is %u day%s before PHP on %s", php->julian - day->julian,

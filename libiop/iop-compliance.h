@@ -51,8 +51,10 @@ IOP_API iop_compliance_rules *iop_compliance_rules_new_default (void) IOP_WARN_U
 
 /**
  * @brief Loads a compliance pack from JSON text and validates it strictly.
- * @param continuum (nullable) The continuum for level references, bands and per-day minimums;
- *        NULL for the built-in one (kept alive by the pack).
+ * @param continuum (nullable) The continuum the pack's level references are resolved in; NULL
+ *        for the built-in one (kept alive by the pack). Bands, per-day minimums and the
+ *        recommended neighbour come from the level passed to iop_compliance_rules_check_schedule(),
+ *        whose continuum may differ; pack rules match levels by edition and code.
  * @param json NUL-terminated UTF-8 JSON.
  * @param error (out) (optional) #IOP_ERROR_PARSE or #IOP_ERROR_INVALID_DATA with the JSON path.
  * @return (transfer full) (nullable) A new rule pack, or NULL on error.
@@ -245,8 +247,10 @@ IOP_API bool iop_compliance_report_get_passed (const iop_compliance_report *repo
 IOP_API const char *iop_compliance_report_get_status (const iop_compliance_report *report, size_t index);
 
 /**
- * @brief The measured value of the @p index-th result (hours per week, hours on the shortest
- *        service day, days per week, or units).
+ * @brief The measured value of the @p index-th result: hours per week, hours on the shortest
+ *        service day or days per week for schedules; for claims, the units on the date
+ *        ("one-unit-per-day"), the number of exclusive groups billed ("exclusive-services") or the
+ *        days between the IOP and PHP dates ("medicare-php-window").
  * @param report A report.
  * @param index A result index.
  * @return The value, or 0 when out of range.

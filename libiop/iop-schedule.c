@@ -338,9 +338,11 @@ iop_schedule_new_from_json (const char *json, iop_error **error)
   const char *format = NULL;
   gint64 version = 0;
   gboolean ok, failed = FALSE;
-  iop_schedule *s = iop_schedule_new ();
+  iop_schedule *s;
 
   g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  s = iop_schedule_new ();
   root = iop_json_parse (json, -1, error);
   if (root == NULL)
     {

@@ -100,7 +100,7 @@ iop_cmd_intensity (int argc, char **argv)
     { "schedule", 0, 0, G_OPTION_ARG_FILENAME, &schedule_path, "A schedule document instead of --week", "FILE" },
     { "weeks-below", 0, 0, G_OPTION_ARG_INT, &weeks_below, "Consecutive weeks below the band while tapering (0: not tapering)", "N" },
     { "rules", 'r', 0, G_OPTION_ARG_STRING, &rules_text, "Rule sets, comma-separated: asam, service-day, h0015, medicare (default: asam,service-day)", "SETS" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (compliant, rules[{id, passed, measured, required}])", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (compliant, level, edition, age_group, recommendation, recommended_level, rules[{id, rule_set, passed, status, measured, required, date, text, source}])", NULL },
     { "pack", 0, 0, G_OPTION_ARG_FILENAME, &pack, "Use this compliance pack instead of the built-in one", "FILE" },
     { "continuum", 0, 0, G_OPTION_ARG_FILENAME, &continuum_path, "Use this continuum pack for bands and per-day minimums", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
