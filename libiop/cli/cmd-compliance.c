@@ -164,13 +164,9 @@ iop_cmd_intensity (int argc, char **argv)
   else
     {
       g_autofree char *contents = NULL;
-      GError *gerror = NULL;
-      if (!g_file_get_contents (schedule_path, &contents, NULL, &gerror))
-        {
-          status = iop_cli_failf ("intensity", "%s", gerror->message);
-          g_error_free (gerror);
-          return status;
-        }
+      contents = iop_cli_read_file ("intensity", schedule_path, &status);
+      if (contents == NULL)
+        return status;
       schedule = iop_schedule_new_from_json (contents, &error);
       if (schedule == NULL)
         return iop_cli_fail ("intensity", error);
@@ -193,7 +189,6 @@ iop_cmd_claims (int argc, char **argv)
   gboolean json = FALSE;
   int status = IOP_EXIT_OK;
   iop_error *error = NULL;
-  GError *gerror = NULL;
   g_autoptr(iop_compliance_rules) rules = NULL;
   g_autoptr(iop_compliance_report) report = NULL;
   const GOptionEntry entries[] = {
@@ -208,12 +203,9 @@ iop_cmd_claims (int argc, char **argv)
     return status;
   if (argc != 2)
     return iop_cli_usage_error ("claims", argc < 2 ? "missing FILE" : "unexpected argument '%s'", argc < 2 ? "" : argv[2]);
-  if (!g_file_get_contents (argv[1], &contents, NULL, &gerror))
-    {
-      status = iop_cli_failf ("claims", "%s", gerror->message);
-      g_error_free (gerror);
-      return status;
-    }
+  contents = iop_cli_read_file ("claims", argv[1], &status);
+  if (contents == NULL)
+    return status;
   rules = pack != NULL ? iop_compliance_rules_new_from_file (NULL, pack, &error) : iop_compliance_rules_new_default ();
   if (rules == NULL)
     return iop_cli_fail ("claims", error);

@@ -209,7 +209,6 @@ iop_cmd_series (int argc, char **argv)
   gboolean json = FALSE;
   int status = IOP_EXIT_OK;
   iop_error *error = NULL;
-  GError *gerror = NULL;
   g_autoptr(iop_measure_set) set = NULL;
   iop_measure_series *series;
   size_t n;
@@ -226,12 +225,9 @@ iop_cmd_series (int argc, char **argv)
   if (argc != 2)
     return iop_cli_usage_error ("series", argc < 2 ? "missing FILE" : "unexpected argument '%s'",
                                 argc < 2 ? "" : argv[2]);
-  if (!g_file_get_contents (argv[1], &contents, NULL, &gerror))
-    {
-      status = iop_cli_failf ("series", "%s", gerror->message);
-      g_error_free (gerror);
-      return status;
-    }
+  contents = iop_cli_read_file ("series", argv[1], &status);
+  if (contents == NULL)
+    return status;
   set = load_set (pack, &error);
   if (set == NULL)
     return iop_cli_fail ("series", error);

@@ -162,13 +162,9 @@ iop_cmd_place (int argc, char **argv)
   else
     {
       g_autofree char *contents = NULL;
-      GError *gerror = NULL;
-      if (!g_file_get_contents (argv[1], &contents, NULL, &gerror))
-        {
-          status = iop_cli_failf ("place", "%s", gerror->message);
-          g_error_free (gerror);
-          return status;
-        }
+      contents = iop_cli_read_file ("place", argv[1], &status);
+      if (contents == NULL)
+        return status;
       assessment = iop_assessment_new_from_json (placer, contents, &error);
       if (assessment == NULL)
         return iop_cli_fail ("place", error);

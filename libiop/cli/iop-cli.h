@@ -36,6 +36,9 @@ int iop_cli_fail (const char *command, iop_error *error);
 /* Reports a failure message and returns IOP_EXIT_FAILURE. */
 int iop_cli_failf (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/* Reads an input file; on failure reports it for @command, sets *status and returns NULL. */
+char *iop_cli_read_file (const char *command, const char *path, int *status);
+
 /* Loads the continuum from @pack_path, or the built-in pack when NULL. */
 iop_continuum *iop_cli_load_continuum (const char *pack_path, iop_error **error);
 

@@ -100,6 +100,21 @@ iop_cli_failf (const char *command, const char *format, ...)
   return IOP_EXIT_FAILURE;
 }
 
+char *
+iop_cli_read_file (const char *command, const char *path, int *status)
+{
+  char *contents = NULL;
+  GError *gerror = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, &gerror))
+    {
+      *status = iop_cli_failf (command, "%s", gerror->message);
+      g_error_free (gerror);
+      return NULL;
+    }
+  return contents;
+}
+
 iop_continuum *
 iop_cli_load_continuum (const char *pack_path, iop_error **error)
 {
