@@ -34,25 +34,11 @@
 #include <libiop/iop.h>
 #include <libiop/iop-glib.h>
 
+#include "iop-test.h"
+
 #define COMPLIANCE_DATA IOP_TEST_DATA_DIR "/compliance"
 
 /* ------------------------------------------------------------------------------------------ */
-/* Helpers                                                                                     */
-
-static void
-assert_str (const char *got, const char *expected)
-{
-  if (expected == NULL)
-    {
-      if (got != NULL)
-        fail_msg ("expected NULL, got \"%s\"", got);
-      return;
-    }
-  if (got == NULL)
-    fail_msg ("expected \"%s\", got NULL", expected);
-  assert_string_equal (got, expected);
-}
-
 static void
 assert_near (double got, double expected)
 {
@@ -938,10 +924,6 @@ main (void)
     cmocka_unit_test (test_compliance_invalid_corpus_matches_the_table),
     cmocka_unit_test (test_compliance_missing_file_and_bad_text),
   };
-  /* IOP_TEST_FILTER / IOP_TEST_SKIP: glob patterns of test names to run / skip. */
-  if (g_getenv ("IOP_TEST_FILTER") != NULL)
-    cmocka_set_test_filter (g_getenv ("IOP_TEST_FILTER"));
-  if (g_getenv ("IOP_TEST_SKIP") != NULL)
-    cmocka_set_skip_filter (g_getenv ("IOP_TEST_SKIP"));
+  iop_test_apply_filters ();
   return cmocka_run_group_tests_name ("compliance", tests, NULL, NULL);
 }

@@ -32,6 +32,8 @@
 #include <libiop/iop.h>
 #include <libiop/iop-glib.h>
 
+#include "iop-test.h"
+
 #define CONTINUUM_DATA IOP_TEST_DATA_DIR "/continuum"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -74,35 +76,6 @@ load_data_pack (const char *dir, const char *file)
     fail_msg ("%s: %s", path, iop_error_get_message (err));
   assert_null (err);
   return c;
-}
-
-/* Parses JSON text produced by libiop with json-glib, independently of libiop's reader. */
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  assert_non_null (text);
-  if (!json_parser_load_from_data (parser, text, -1, &error))
-    fail_msg ("libiop wrote malformed JSON: %s", error->message);
-  assert_non_null (json_parser_get_root (parser));
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-/* The node reached from @node through the NULL-terminated member names, or NULL. */
-static JsonNode *
-json_at (JsonNode *node, ...)
-{
-  va_list ap;
-  const char *member;
-
-  va_start (ap, node);
-  while (node != NULL && (member = va_arg (ap, const char *)) != NULL)
-    node = JSON_NODE_HOLDS_OBJECT (node)
-             ? json_object_get_member (json_node_get_object (node), member) : NULL;
-  va_end (ap);
-  return node;
 }
 
 static const char *
@@ -1929,10 +1902,6 @@ main (void)
     cmocka_unit_test (test_continuum_missing_file_is_an_io_error_without_path),
     cmocka_unit_test (test_continuum_error_messages_name_the_field_and_the_rule),
   };
-  /* IOP_TEST_FILTER / IOP_TEST_SKIP: glob patterns of test names to run / skip. */
-  if (g_getenv ("IOP_TEST_FILTER") != NULL)
-    cmocka_set_test_filter (g_getenv ("IOP_TEST_FILTER"));
-  if (g_getenv ("IOP_TEST_SKIP") != NULL)
-    cmocka_set_skip_filter (g_getenv ("IOP_TEST_SKIP"));
+  iop_test_apply_filters ();
   return cmocka_run_group_tests_name ("continuum", tests, NULL, NULL);
 }

@@ -44,27 +44,14 @@
 #include <libiop/iop.h>
 #include <libiop/iop-glib.h>
 
+#include "iop-test.h"
+
 #define MEASURES_DATA IOP_TEST_DATA_DIR "/measures"
 #define MAX_ITEMS 17 /* the BAM */
 #define MAX_TOTAL 40 /* the AUDIT */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                     */
-
-/* Compares a nullable string with an expected value (NULL expects NULL). */
-static void
-assert_str (const char *got, const char *expected)
-{
-  if (expected == NULL)
-    {
-      if (got != NULL)
-        fail_msg ("expected NULL, got \"%s\"", got);
-      return;
-    }
-  if (got == NULL)
-    fail_msg ("expected \"%s\", got NULL", expected);
-  assert_string_equal (got, expected);
-}
 
 static const iop_instrument *
 instrument (const iop_measure_set *set, const char *id)
@@ -132,35 +119,6 @@ read_data_file (const char *dir, const char *file)
   if (!g_file_get_contents (path, &text, NULL, NULL))
     fail_msg ("cannot read %s", path);
   return text;
-}
-
-/* Parses JSON text produced by libiop with json-glib, independently of libiop's reader. */
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  assert_non_null (text);
-  if (!json_parser_load_from_data (parser, text, -1, &error))
-    fail_msg ("libiop wrote malformed JSON: %s", error->message);
-  assert_non_null (json_parser_get_root (parser));
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-/* The node reached from @node through the NULL-terminated member names, or NULL. */
-static JsonNode *
-json_at (JsonNode *node, ...)
-{
-  va_list ap;
-  const char *member;
-
-  va_start (ap, node);
-  while (node != NULL && (member = va_arg (ap, const char *)) != NULL)
-    node = JSON_NODE_HOLDS_OBJECT (node)
-             ? json_object_get_member (json_node_get_object (node), member) : NULL;
-  va_end (ap);
-  return node;
 }
 
 #define J(node, ...) json_at ((node), __VA_ARGS__, (const char *) NULL)
@@ -3092,10 +3050,6 @@ main (void)
     cmocka_unit_test (test_measure_missing_file_is_an_io_error_without_path),
     cmocka_unit_test (test_measure_pack_error_messages_name_the_field_and_the_rule),
   };
-  /* IOP_TEST_FILTER / IOP_TEST_SKIP: glob patterns of test names to run / skip. */
-  if (g_getenv ("IOP_TEST_FILTER") != NULL)
-    cmocka_set_test_filter (g_getenv ("IOP_TEST_FILTER"));
-  if (g_getenv ("IOP_TEST_SKIP") != NULL)
-    cmocka_set_skip_filter (g_getenv ("IOP_TEST_SKIP"));
+  iop_test_apply_filters ();
   return cmocka_run_group_tests_name ("measure", tests, NULL, NULL);
 }

@@ -42,6 +42,8 @@
 #include <libiop/iop.h>
 #include <libiop/iop-glib.h>
 
+#include "iop-test.h"
+
 #define PLACEMENT_DATA IOP_TEST_DATA_DIR "/placement"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -390,20 +392,6 @@ has_reason (const iop_recommendation *rec, const char *code)
     if (strcmp (iop_recommendation_get_reason_code (rec, i), code) == 0)
       return true;
   return false;
-}
-
-/* Parses JSON text produced by libiop with json-glib, independently of libiop's reader. */
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  assert_non_null (text);
-  if (!json_parser_load_from_data (parser, text, -1, &error))
-    fail_msg ("libiop wrote malformed JSON: %s", error->message);
-  assert_non_null (json_parser_get_root (parser));
-  return json_node_copy (json_parser_get_root (parser));
 }
 
 static JsonNode *
@@ -3426,10 +3414,6 @@ main (void)
     /* Another placer */
     cmocka_unit_test (test_placement_available_levels_hold_for_another_placer),
   };
-  /* IOP_TEST_FILTER / IOP_TEST_SKIP: glob patterns of test names to run / skip. */
-  if (g_getenv ("IOP_TEST_FILTER") != NULL)
-    cmocka_set_test_filter (g_getenv ("IOP_TEST_FILTER"));
-  if (g_getenv ("IOP_TEST_SKIP") != NULL)
-    cmocka_set_skip_filter (g_getenv ("IOP_TEST_SKIP"));
+  iop_test_apply_filters ();
   return cmocka_run_group_tests_name ("placement", tests, NULL, NULL);
 }

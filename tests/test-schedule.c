@@ -19,23 +19,9 @@
 #include <libiop/iop.h>
 #include <libiop/iop-glib.h>
 
+#include "iop-test.h"
+
 /* ------------------------------------------------------------------------------------------ */
-/* Helpers                                                                                     */
-
-static void
-assert_str (const char *got, const char *expected)
-{
-  if (expected == NULL)
-    {
-      if (got != NULL)
-        fail_msg ("expected NULL, got \"%s\"", got);
-      return;
-    }
-  if (got == NULL)
-    fail_msg ("expected \"%s\", got NULL", expected);
-  assert_string_equal (got, expected);
-}
-
 static void
 add_ok (iop_schedule *s, iop_weekday day, const char *start, int minutes, const char *kind)
 {
@@ -428,10 +414,6 @@ main (void)
     cmocka_unit_test (test_schedule_json_reads_long_day_names_and_missing_start),
     cmocka_unit_test (test_schedule_malformed_documents_fail_with_code_and_path),
   };
-  /* IOP_TEST_FILTER / IOP_TEST_SKIP: glob patterns of test names to run / skip. */
-  if (g_getenv ("IOP_TEST_FILTER") != NULL)
-    cmocka_set_test_filter (g_getenv ("IOP_TEST_FILTER"));
-  if (g_getenv ("IOP_TEST_SKIP") != NULL)
-    cmocka_set_skip_filter (g_getenv ("IOP_TEST_SKIP"));
+  iop_test_apply_filters ();
   return cmocka_run_group_tests_name ("schedule", tests, NULL, NULL);
 }

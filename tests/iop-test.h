@@ -1,0 +1,66 @@
+/*
+ * Helpers shared by libiop's cmocka suites (tests/test-*.c). Include after <cmocka.h>. Everything is static inline, so a suite that does
+ * not use a helper gets no unused-function warning.
+ */
+#ifndef IOP_TEST_H
+#define IOP_TEST_H
+
+#include <stdarg.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+/* Compares a nullable string with an expected value (NULL expects NULL). */
+static inline void
+assert_str (const char *got, const char *expected)
+{
+  if (expected == NULL)
+    {
+      if (got != NULL)
+        fail_msg ("expected NULL, got \"%s\"", got);
+      return;
+    }
+  if (got == NULL)
+    fail_msg ("expected \"%s\", got NULL", expected);
+  assert_string_equal (got, expected);
+}
+
+/* Parses JSON text produced by libiop with json-glib, independently of libiop's reader. */
+static inline JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  assert_non_null (text);
+  if (!json_parser_load_from_data (parser, text, -1, &error))
+    fail_msg ("libiop wrote malformed JSON: %s", error->message);
+  assert_non_null (json_parser_get_root (parser));
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* The node reached from @node through the NULL-terminated member names, or NULL. */
+static inline JsonNode *
+json_at (JsonNode *node, ...)
+{
+  va_list ap;
+  const char *member;
+
+  va_start (ap, node);
+  while (node != NULL && (member = va_arg (ap, const char *)) != NULL)
+    node = JSON_NODE_HOLDS_OBJECT (node)
+             ? json_object_get_member (json_node_get_object (node), member) : NULL;
+  va_end (ap);
+  return node;
+}
+
+/* IOP_TEST_FILTER / IOP_TEST_SKIP: glob patterns of test names to run / skip. */
+static inline void
+iop_test_apply_filters (void)
+{
+  if (g_getenv ("IOP_TEST_FILTER") != NULL)
+    cmocka_set_test_filter (g_getenv ("IOP_TEST_FILTER"));
+  if (g_getenv ("IOP_TEST_SKIP") != NULL)
+    cmocka_set_skip_filter (g_getenv ("IOP_TEST_SKIP"));
+}
+
+#endif /* IOP_TEST_H */
