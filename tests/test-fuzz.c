@@ -1,0 +1,297 @@
+/*
+ * Mutation robustness: every loader gets thousands of corrupted variants of valid documents (the
+ * built-in packs, an assessment, a measure series, a schedule, a claims document). Each load
+ * must either succeed or fail with an error that has a message; never crash, hang or leak. Run
+ * under ASan+UBSan and valgrind in CI, this is the project's standing fuzz smoke test. The
+ * mutations are deterministic (a fixed xorshift seed), so a failure reproduces exactly; set
+ * IOP_FUZZ_ROUNDS for a longer run.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <glib.h>
+#include <string.h>
+#include <libiop/iop.h>
+#include <libiop/iop-glib.h>
+
+#include "iop-test.h"
+
+typedef struct {
+  guint32 state;
+} Rng;
+
+static guint32
+next (Rng *rng)
+{
+  rng->state ^= rng->state << 13;
+  rng->state ^= rng->state >> 17;
+  rng->state ^= rng->state << 5;
+  return rng->state;
+}
+
+/* One random edit: flip a byte, delete a span, duplicate a span, or splice in a JSON token. */
+static char *
+mutate (const char *text, Rng *rng)
+{
+  static const char *const tokens[] = {
+    "null", "true", "-1", "0", "1e309", "\"\"", "{}", "[]", "\"x\"", ",", ":", "}", "]", "{", "[",
+    "\"\\u0000\"", "99999999999999999999", "1.5", "\"2026-02-30\"", "\"2.1\"", "\"asam3\"" };
+  gsize len = strlen (text);
+  GString *out = g_string_new (text);
+  gsize at = len ? next (rng) % len : 0;
+
+  switch (next (rng) % 4)
+    {
+    case 0:
+      if (len > 0)
+        out->str[at] = (char) (0x20 + next (rng) % 0x5f);
+      break;
+    case 1:
+      g_string_erase (out, (gssize) at, (gssize) MIN (len - at, 1 + next (rng) % 16));
+      break;
+    case 2:
+      {
+        gsize span = MIN (len - at, 1 + next (rng) % 32);
+        g_autofree char *copy = g_strndup (text + at, span);
+        g_string_insert (out, (gssize) (next (rng) % (len + 1)), copy);
+        break;
+      }
+    default:
+      g_string_insert (out, (gssize) at, tokens[next (rng) % G_N_ELEMENTS (tokens)]);
+      break;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static guint
+rounds (void)
+{
+  const char *env = g_getenv ("IOP_FUZZ_ROUNDS");
+  guint64 n = 0;
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 10000000, &n, NULL))
+    return (guint) n;
+  return g_getenv ("IOP_UNDER_VALGRIND") != NULL ? 150 : 1500;
+}
+
+/* Checks the outcome of one load: a result, or an error with a message, never both or neither. */
+static void
+check_outcome (gboolean loaded, iop_error *error, guint *n_loaded)
+{
+  if (loaded)
+    {
+      assert_null (error);
+      (*n_loaded)++;
+    }
+  else
+    {
+      assert_non_null (error);
+      assert_non_null (iop_error_get_message (error));
+      assert_true (*iop_error_get_message (error) != '\0');
+    }
+  iop_error_free (error);
+}
+
+typedef gboolean (*Loader) (const char *text, iop_error **error);
+
+static gboolean
+load_continuum (const char *text, iop_error **error)
+{
+  iop_continuum *c = iop_continuum_new_from_json (text, error);
+  iop_continuum_unref (c);
+  return c != NULL;
+}
+
+static gboolean
+load_measures (const char *text, iop_error **error)
+{
+  iop_measure_set *s = iop_measure_set_new_from_json (text, error);
+  iop_measure_set_unref (s);
+  return s != NULL;
+}
+
+static gboolean
+load_placement (const char *text, iop_error **error)
+{
+  iop_placer *p = iop_placer_new_from_json (NULL, text, error);
+  iop_placer_unref (p);
+  return p != NULL;
+}
+
+static gboolean
+load_compliance (const char *text, iop_error **error)
+{
+  iop_compliance_rules *r = iop_compliance_rules_new_from_json (NULL, text, error);
+  iop_compliance_rules_unref (r);
+  return r != NULL;
+}
+
+static gboolean
+load_schedule (const char *text, iop_error **error)
+{
+  iop_schedule *s = iop_schedule_new_from_json (text, error);
+  iop_schedule_free (s);
+  return s != NULL;
+}
+
+static void
+fuzz (const char *seed_text, Loader loader, guint32 seed, guint n)
+{
+  Rng rng = { seed };
+  guint n_loaded = 0;
+  iop_error *error = NULL;
+
+  /* The unmutated document loads. (The loader runs before its error is read: the order in which
+   * function arguments are evaluated is unspecified.) */
+  gboolean loaded = loader (seed_text, &error);
+  check_outcome (loaded, error, &n_loaded);
+  assert_int_equal (n_loaded, 1);
+  for (guint i = 0; i < n; i++)
+    {
+      /* Stack one to three edits so that damage is not always local. */
+      g_autofree char *a = mutate (seed_text, &rng);
+      g_autofree char *b = next (&rng) % 2 ? mutate (a, &rng) : g_strdup (a);
+      g_autofree char *c = next (&rng) % 3 == 0 ? mutate (b, &rng) : g_strdup (b);
+      error = NULL;
+      loaded = loader (c, &error);
+      check_outcome (loaded, error, &n_loaded);
+    }
+  /* Many variants must get past the syntax check, or the loaders' own rules go untested. */
+  print_message ("  %u of %u variants loaded\n", n_loaded, n + 1);
+}
+
+static void
+test_fuzz_continuum_pack_loader (void **state)
+{
+  g_autofree char *text = iop_continuum_default_pack_json ();
+  (void) state;
+  fuzz (text, load_continuum, 2463534242u, rounds ());
+}
+
+static void
+test_fuzz_measures_pack_loader (void **state)
+{
+  g_autofree char *text = iop_measure_set_default_pack_json ();
+  (void) state;
+  fuzz (text, load_measures, 88172645u, rounds ());
+}
+
+static void
+test_fuzz_placement_pack_loader (void **state)
+{
+  g_autofree char *text = iop_placer_default_pack_json ();
+  (void) state;
+  fuzz (text, load_placement, 5783321u, rounds () / 3);
+}
+
+static void
+test_fuzz_compliance_pack_loader (void **state)
+{
+  g_autofree char *text = iop_compliance_rules_default_pack_json ();
+  (void) state;
+  fuzz (text, load_compliance, 1234567u, rounds ());
+}
+
+static void
+test_fuzz_schedule_document_reader (void **state)
+{
+  g_autoptr(iop_schedule) s = iop_schedule_new ();
+  g_autofree char *text = NULL;
+  (void) state;
+  assert_true (iop_schedule_add_session (s, IOP_MONDAY, "09:00", 180, "group-therapy", NULL));
+  assert_true (iop_schedule_add_session (s, IOP_WEDNESDAY, "18:00", 90, "family-therapy", NULL));
+  assert_true (iop_schedule_add_session (s, IOP_FRIDAY, NULL, 60, "individual-counseling", NULL));
+  text = iop_schedule_to_json (s);
+  fuzz (text, load_schedule, 42u, rounds () * 2);
+}
+
+/* Patient documents and claims need a pack to be read against: one shared per test. */
+static iop_placer *fuzz_placer;
+static iop_measure_set *fuzz_measures;
+static iop_compliance_rules *fuzz_rules;
+
+static gboolean
+load_assessment (const char *text, iop_error **error)
+{
+  iop_assessment *a = iop_assessment_new_from_json (fuzz_placer, text, error);
+  if (a != NULL && iop_assessment_is_complete (a))
+    {
+      /* Whatever loads must also place (or refuse cleanly) and serialize. */
+      iop_error *inner = NULL;
+      iop_recommendation *rec = iop_placer_place (fuzz_placer, a, &inner);
+      if (rec != NULL)
+        {
+          g_autofree char *json = iop_recommendation_to_json (rec);
+          assert_non_null (json);
+        }
+      iop_recommendation_free (rec);
+      iop_error_free (inner);
+    }
+  iop_assessment_free (a);
+  return a != NULL;
+}
+
+static gboolean
+load_series (const char *text, iop_error **error)
+{
+  iop_measure_series *s = iop_measure_series_new_from_json (fuzz_measures, text, error);
+  if (s != NULL)
+    {
+      g_autofree char *json = iop_measure_series_to_json (s);
+      assert_non_null (json);
+    }
+  iop_measure_series_free (s);
+  return s != NULL;
+}
+
+static gboolean
+load_claims (const char *text, iop_error **error)
+{
+  iop_compliance_report *r = iop_compliance_rules_check_claims (fuzz_rules, text, error);
+  iop_compliance_report_free (r);
+  return r != NULL;
+}
+
+static void
+test_fuzz_patient_documents_and_claims (void **state)
+{
+  static const char assessment[] =
+    "{\"format\":\"libiop-assessment\",\"format_version\":1,\"instrument\":\"asam3\",\"age_group\":\"adult\","
+    "\"co_occurring\":true,\"ratings\":{\"d1\":2,\"d2\":0,\"d3\":3,\"d4\":2,\"d5\":1,\"d6\":1},"
+    "\"available_levels\":[\"2.1\",\"3.5\"],\"assessor\":{\"credential\":\"LCADC\",\"signed\":\"2026-11-20\"}}";
+  static const char series[] =
+    "{\"format\":\"libiop-measure-series\",\"format_version\":1,\"instrument\":\"phq9\",\"sex\":\"female\","
+    "\"administrations\":[{\"date\":\"2026-01-05\",\"answers\":[2,2,2,2,2,2,2,0,1]},"
+    "{\"date\":\"2026-03-01\",\"answers\":[1,0,1,0,1,0,1,0,0]}]}";
+  static const char claims[] =
+    "{\"format\":\"libiop-claims\",\"format_version\":1,\"lines\":[{\"date\":\"2026-03-02\",\"code\":\"H0015\"},"
+    "{\"date\":\"2026-03-03\",\"code\":\"H0035\",\"units\":2},{\"date\":\"2026-03-09\",\"code\":\"S0201\"}]}";
+  (void) state;
+
+  fuzz_placer = iop_placer_new_default ();
+  fuzz_measures = iop_measure_set_new_default ();
+  fuzz_rules = iop_compliance_rules_new_default ();
+  fuzz (assessment, load_assessment, 7u, rounds () * 2);
+  fuzz (series, load_series, 11u, rounds () * 2);
+  fuzz (claims, load_claims, 13u, rounds () * 2);
+  g_clear_pointer (&fuzz_placer, iop_placer_unref);
+  g_clear_pointer (&fuzz_measures, iop_measure_set_unref);
+  g_clear_pointer (&fuzz_rules, iop_compliance_rules_unref);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_fuzz_continuum_pack_loader),
+    cmocka_unit_test (test_fuzz_measures_pack_loader),
+    cmocka_unit_test (test_fuzz_placement_pack_loader),
+    cmocka_unit_test (test_fuzz_compliance_pack_loader),
+    cmocka_unit_test (test_fuzz_schedule_document_reader),
+    cmocka_unit_test (test_fuzz_patient_documents_and_claims),
+  };
+  iop_test_apply_filters ();
+  return cmocka_run_group_tests_name ("fuzz", tests, NULL, NULL);
+}
