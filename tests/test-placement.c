@@ -2197,38 +2197,7 @@ test_placement_invalid_assessments_fail_with_the_expected_code_and_path (void **
 
   for (size_t i = 0; i < G_N_ELEMENTS (invalid_assessments); i++)
     check_invalid_assessment (p, &invalid_assessments[i], report);
-  if (report->len > 0)
-    {
-      print_error ("invalid assessments not rejected as expected:%s\n", report->str);
-      g_string_free (report, TRUE);
-      fail ();
-    }
-  g_string_free (report, TRUE);
-}
-
-static void
-check_corpus_matches (const char *dir_name, const char *const *files, size_t n)
-{
-  g_autofree char *dir_path = g_build_filename (PLACEMENT_DATA, dir_name, NULL);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  const char *name;
-
-  assert_non_null (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      bool listed = false;
-      if (!g_str_has_suffix (name, ".json"))
-        continue;
-      for (size_t i = 0; i < n && !listed; i++)
-        listed = strcmp (files[i], name) == 0;
-      if (!listed)
-        fail_msg ("%s/%s has no row in the table", dir_name, name);
-      g_hash_table_add (seen, g_strdup (name));
-    }
-  for (size_t i = 0; i < n; i++)
-    if (!g_hash_table_contains (seen, files[i]))
-      fail_msg ("the table names a missing file %s/%s", dir_name, files[i]);
+  iop_test_finish_report (report, "invalid assessments not rejected as expected");
 }
 
 static void
@@ -2239,7 +2208,7 @@ test_placement_invalid_assessment_corpus_matches_the_table (void **state)
 
   for (size_t i = 0; i < G_N_ELEMENTS (invalid_assessments); i++)
     files[i] = invalid_assessments[i].file;
-  check_corpus_matches ("assessments/invalid", files, G_N_ELEMENTS (files));
+  iop_test_check_corpus (PLACEMENT_DATA, "assessments/invalid", files, G_N_ELEMENTS (files));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -3048,14 +3017,7 @@ test_placement_invalid_packs_fail_with_the_expected_code_and_path (void **state)
 
   for (size_t i = 0; i < G_N_ELEMENTS (invalid_packs); i++)
     check_invalid_pack (&invalid_packs[i], report);
-  if (report->len > 0)
-    {
-      /* Print and free before failing: fail() jumps out and would leak the report. */
-      print_error ("invalid packs not rejected as expected:%s\n", report->str);
-      g_string_free (report, TRUE);
-      fail ();
-    }
-  g_string_free (report, TRUE);
+  iop_test_finish_report (report, "invalid packs not rejected as expected");
 }
 
 static void
@@ -3066,7 +3028,7 @@ test_placement_invalid_pack_corpus_matches_the_table (void **state)
 
   for (size_t i = 0; i < G_N_ELEMENTS (invalid_packs); i++)
     files[i] = invalid_packs[i].file;
-  check_corpus_matches ("invalid", files, G_N_ELEMENTS (files));
+  iop_test_check_corpus (PLACEMENT_DATA, "invalid", files, G_N_ELEMENTS (files));
 }
 
 static void
@@ -3294,13 +3256,7 @@ test_placement_available_levels_hold_for_another_placer (void **state)
   iop_placer_unref (user);
   iop_placer_unref (b_placer);
   iop_placer_unref (a_placer);
-  if (report->len > 0)
-    {
-      print_error ("declared available levels are lost across placers:%s\n", report->str);
-      g_string_free (report, TRUE);
-      fail ();
-    }
-  g_string_free (report, TRUE);
+  iop_test_finish_report (report, "declared available levels are lost across placers");
 }
 
 /* ------------------------------------------------------------------------------------------ */
