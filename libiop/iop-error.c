@@ -41,6 +41,7 @@ iop_error_code_to_string (int code)
     case IOP_ERROR_PARSE:            return "IOP_ERROR_PARSE";
     case IOP_ERROR_IO:               return "IOP_ERROR_IO";
     case IOP_ERROR_INVALID_DATA:     return "IOP_ERROR_INVALID_DATA";
+    case IOP_ERROR_PERMISSION_DENIED: return "IOP_ERROR_PERMISSION_DENIED";
     case IOP_ERROR_FAILED:
     default:                         return "IOP_ERROR_FAILED";
     }

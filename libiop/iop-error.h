@@ -38,7 +38,8 @@ typedef enum {
   IOP_ERROR_EXISTS = 4,           /**< An item with the same identity already exists. @since 0.1 */
   IOP_ERROR_PARSE = 5,            /**< Text is not well-formed JSON, or not of the expected shape (missing member, wrong type). @since 0.1 */
   IOP_ERROR_IO = 6,               /**< A file could not be read or written. @since 0.1 */
-  IOP_ERROR_INVALID_DATA = 7      /**< A well-formed document breaks the format's rules (range, duplicate, unknown reference). @since 0.1 */
+  IOP_ERROR_INVALID_DATA = 7,     /**< A well-formed document breaks the format's rules (range, duplicate, unknown reference). @since 0.1 */
+  IOP_ERROR_PERMISSION_DENIED = 8 /**< A disclosure or export of clinical information is not permitted: no consent, or the consent does not cover it (42 CFR Part 2). @since 0.1 */
 } iop_error_code;
 
 /**

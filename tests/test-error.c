@@ -75,6 +75,7 @@ test_error_code_values_are_frozen (void **state)
   assert_int_equal (IOP_ERROR_PARSE, 5);
   assert_int_equal (IOP_ERROR_IO, 6);
   assert_int_equal (IOP_ERROR_INVALID_DATA, 7);
+  assert_int_equal (IOP_ERROR_PERMISSION_DENIED, 8);
 }
 
 static void
@@ -88,6 +89,7 @@ test_error_code_to_string_names_every_code (void **state)
     { IOP_ERROR_PARSE, "IOP_ERROR_PARSE" },
     { IOP_ERROR_IO, "IOP_ERROR_IO" },
     { IOP_ERROR_INVALID_DATA, "IOP_ERROR_INVALID_DATA" },
+    { IOP_ERROR_PERMISSION_DENIED, "IOP_ERROR_PERMISSION_DENIED" },
   };
   (void) state;
   for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
@@ -97,7 +99,7 @@ test_error_code_to_string_names_every_code (void **state)
 static void
 test_error_code_to_string_maps_unknown_codes_to_failed (void **state)
 {
-  static const int unknown[] = { 0, -1, 8, 100, INT_MAX, INT_MIN };
+  static const int unknown[] = { 0, -1, 9, 100, INT_MAX, INT_MIN };
   (void) state;
   for (size_t i = 0; i < G_N_ELEMENTS (unknown); i++)
     {

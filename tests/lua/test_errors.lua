@@ -29,10 +29,11 @@ local function level_index(c, edition, code)
   error("no level " .. code)
 end
 
-t.test("error code constants are 1..7", function()
+t.test("error code constants are 1..8", function()
   local expected = {
     IOP_ERROR_FAILED = 1, IOP_ERROR_INVALID_ARGUMENT = 2, IOP_ERROR_NOT_FOUND = 3,
     IOP_ERROR_EXISTS = 4, IOP_ERROR_PARSE = 5, IOP_ERROR_IO = 6, IOP_ERROR_INVALID_DATA = 7,
+    IOP_ERROR_PERMISSION_DENIED = 8,
   }
   for name, value in pairs(expected) do
     t.eq(iop[name], value, name)

@@ -23,6 +23,7 @@ ERROR_CLASSES = [
     ("ParseError", ValueError, "IOP_ERROR_PARSE"),
     ("IoError", OSError, "IOP_ERROR_IO"),
     ("InvalidDataError", ValueError, "IOP_ERROR_INVALID_DATA"),
+    ("PermissionDeniedError", PermissionError, "IOP_ERROR_PERMISSION_DENIED"),
 ]
 
 ERROR_CODES = {
@@ -33,6 +34,7 @@ ERROR_CODES = {
     "IOP_ERROR_PARSE": 5,
     "IOP_ERROR_IO": 6,
     "IOP_ERROR_INVALID_DATA": 7,
+    "IOP_ERROR_PERMISSION_DENIED": 8,
 }
 
 
@@ -103,7 +105,7 @@ class ErrorConstantsTest(unittest.TestCase):
                 self.assertEqual(iop.error_code_to_string(value), name)
 
     def test_error_code_to_string_unknown(self):
-        for value in (0, -1, 8, 99):
+        for value in (0, -1, 9, 99):
             with self.subTest(value=value):
                 self.assertEqual(iop.error_code_to_string(value), "IOP_ERROR_FAILED")
 
