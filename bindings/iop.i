@@ -55,7 +55,7 @@
 %rename("%(strip:[iop_])s", %$isfunction) "";
 
 /* Everything the classes below cover. */
-%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report)_", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|program|episode|attendance_summary)_", %$isfunction) "";
 %ignore iop_error_get_code;
 %ignore iop_error_get_message;
 %ignore iop_error_get_path;
@@ -751,6 +751,8 @@ struct iop_compliance_report {};
   /** Whether the band has at least one bound. */
   bool is_published_band () { return iop_range_is_published ($self); }
 }
+
+%include "iop-episode.swg"
 
 #ifdef SWIGPYTHON
 %include "iop-python.swg"

@@ -4,6 +4,7 @@
  *
  * Intensity compliance of a weekly schedule, Medicare IOP parameters, per-diem claim rules.
  */
+#include "iop-compliance-private.h"
 #include "iop-pack-private.h"
 
 #include <math.h>
@@ -64,6 +65,7 @@ struct iop_compliance_report {
   iop_age_group age;
   const char *recommendation;
   GArray *results; /* Result */
+  GStringChunk *extra; /* strings of results appended by other modules; NULL until needed */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -470,6 +472,18 @@ iop_compliance_rules_get_rule_set_id (const iop_compliance_rules *rules, size_t 
   return index < rules->sets->len ? ((RuleSet *) g_ptr_array_index (rules->sets, index))->id : NULL;
 }
 
+gboolean
+iop_compliance_rules_rule_set_is_default (const iop_compliance_rules *rules, size_t index)
+{
+  return index < rules->sets->len && ((RuleSet *) g_ptr_array_index (rules->sets, index))->is_default;
+}
+
+const char *
+iop_compliance_rules_get_medicare_source (const iop_compliance_rules *rules)
+{
+  return rules->medicare_source;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Reports                                                                                     */
 
@@ -496,6 +510,8 @@ iop_compliance_report_free (iop_compliance_report *report)
       g_free (r->text);
     }
   g_array_unref (report->results);
+  if (report->extra != NULL)
+    g_string_chunk_free (report->extra);
   iop_compliance_rules_unref (report->rules);
   g_free (report);
 }
@@ -509,6 +525,20 @@ add_result (iop_compliance_report *report, const char *rule, const char *set, co
   if (date != NULL)
     g_strlcpy (r.date, date, sizeof r.date);
   g_array_append_val (report->results, r);
+}
+
+void
+iop_compliance_report_append (iop_compliance_report *report, const char *rule, const char *rule_set,
+                              const char *source, gboolean passed, const char *status, double measured,
+                              const char *required, const char *text, const char *date)
+{
+  if (report->extra == NULL)
+    report->extra = g_string_chunk_new (256);
+  add_result (report, g_string_chunk_insert_const (report->extra, rule),
+              g_string_chunk_insert_const (report->extra, rule_set),
+              g_string_chunk_insert_const (report->extra, source), passed,
+              g_string_chunk_insert_const (report->extra, status), measured, g_strdup (required),
+              g_strdup (text), date);
 }
 
 static char *

@@ -27,5 +27,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_recommendation, iop_recommendation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_schedule, iop_schedule_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_compliance_rules, iop_compliance_rules_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_compliance_report, iop_compliance_report_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_program, iop_program_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_episode, iop_episode_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_attendance_summary, iop_attendance_summary_free)
 
 #endif /* IOP_GLIB_H */

@@ -4,7 +4,7 @@
  *
  * Weekly schedules and the intensity they add up to.
  */
-#include "iop-json-private.h"
+#include "iop-schedule-private.h"
 
 #include <string.h>
 
@@ -94,8 +94,8 @@ iop_schedule_copy (const iop_schedule *schedule)
 }
 
 /* Parses "HH:MM" (24-hour) into minutes after midnight, or -1. */
-static int
-parse_time (const char *text)
+int
+iop_schedule_parse_time (const char *text)
 {
   int h, m;
   if (strlen (text) != 5 || text[2] != ':' || !g_ascii_isdigit (text[0]) || !g_ascii_isdigit (text[1]) ||
@@ -104,6 +104,12 @@ parse_time (const char *text)
   h = (text[0] - '0') * 10 + (text[1] - '0');
   m = (text[3] - '0') * 10 + (text[4] - '0');
   return h < 24 && m < 60 ? h * 60 + m : -1;
+}
+
+const char *
+iop_schedule_known_kind (const char *kind)
+{
+  return known_kind (kind);
 }
 
 static int
@@ -148,7 +154,7 @@ add_session (iop_schedule *s, iop_weekday day, const char *start, int minutes, c
   session.start = -1;
   if (start != NULL)
     {
-      session.start = parse_time (start);
+      session.start = iop_schedule_parse_time (start);
       if (session.start < 0)
         {
           iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL,
@@ -294,17 +300,9 @@ iop_schedule_get_min_minutes_per_service_day (const iop_schedule *schedule)
   return min;
 }
 
-char *
-iop_schedule_to_json (const iop_schedule *schedule)
+void
+iop_schedule_build_sessions (JsonBuilder *b, const iop_schedule *schedule)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
-
-  g_return_val_if_fail (schedule != NULL, NULL);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, SCHEDULE_FORMAT);
-  json_builder_set_member_name (b, "format_version");
-  json_builder_add_int_value (b, SCHEDULE_FORMAT_VERSION);
   json_builder_set_member_name (b, "sessions");
   json_builder_begin_array (b);
   for (guint i = 0; i < schedule->sessions->len; i++)
@@ -322,22 +320,85 @@ iop_schedule_to_json (const iop_schedule *schedule)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+}
+
+char *
+iop_schedule_to_json (const iop_schedule *schedule)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+
+  g_return_val_if_fail (schedule != NULL, NULL);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, SCHEDULE_FORMAT);
+  json_builder_set_member_name (b, "format_version");
+  json_builder_add_int_value (b, SCHEDULE_FORMAT_VERSION);
+  iop_schedule_build_sessions (b, schedule);
   json_builder_end_object (b);
   return iop_json_builder_to_string (b);
+}
+
+gboolean
+iop_schedule_read_sessions (IopJsonReader *r, JsonObject *obj, iop_schedule *s)
+{
+  static const char *const session_members[] = { "day", "start", "minutes", "kind", NULL };
+  JsonArray *arr;
+  gboolean ok, failed = FALSE;
+  gsize mark;
+
+  arr = iop_json_get_array (r, obj, "sessions", TRUE, &failed);
+  if (arr == NULL)
+    return FALSE;
+  ok = TRUE;
+  mark = iop_json_push_member (r, "sessions");
+  for (guint i = 0; ok && i < json_array_get_length (arr); i++)
+    {
+      gsize m2 = iop_json_push_index (r, i);
+      JsonObject *so = iop_json_expect_object (r, json_array_get_element (arr, i), "a session");
+      const char *day = NULL, *start = NULL, *kind = NULL;
+      gint64 minutes = 0;
+      JsonNode *start_node;
+      iop_error *inner = NULL;
+      iop_weekday wd;
+
+      ok = so != NULL && iop_json_check_members (r, so, session_members) &&
+           iop_json_get_string (r, so, "day", TRUE, &day) &&
+           iop_json_get_int (r, so, "minutes", TRUE, G_MININT32, G_MAXINT32, NULL, &minutes) &&
+           iop_json_get_string (r, so, "kind", TRUE, &kind);
+      if (ok)
+        {
+          start_node = json_object_get_member (so, "start");
+          if (start_node != NULL && !JSON_NODE_HOLDS_NULL (start_node) &&
+              !iop_json_get_string (r, so, "start", TRUE, &start))
+            ok = FALSE;
+        }
+      if (ok)
+        {
+          wd = iop_weekday_from_string (day, NULL);
+          if (wd == 0)
+            ok = iop_json_fail (r, IOP_ERROR_INVALID_DATA, "day", "expected mon, tue, wed, thu, fri, sat or sun");
+          else if (!add_session (s, wd, start, (int) CLAMP (minutes, -1, MINUTES_PER_DAY + 1), kind, &inner))
+            {
+              ok = iop_json_fail (r, IOP_ERROR_INVALID_DATA, NULL, "%s", iop_error_get_message (inner));
+              iop_error_free (inner);
+            }
+        }
+      iop_json_pop (r, m2);
+    }
+  iop_json_pop (r, mark);
+  return ok;
 }
 
 iop_schedule *
 iop_schedule_new_from_json (const char *json, iop_error **error)
 {
   static const char *const members[] = { "format", "format_version", "sessions", NULL };
-  static const char *const session_members[] = { "day", "start", "minutes", "kind", NULL };
   g_autoptr(JsonNode) root = NULL;
   IopJsonReader r;
   JsonObject *obj;
-  JsonArray *arr = NULL;
   const char *format = NULL;
   gint64 version = 0;
-  gboolean ok, failed = FALSE;
+  gboolean ok;
   iop_schedule *s;
 
   g_return_val_if_fail (json != NULL, NULL);
@@ -359,49 +420,7 @@ iop_schedule_new_from_json (const char *json, iop_error **error)
   if (ok && version != SCHEDULE_FORMAT_VERSION)
     ok = iop_json_fail (&r, IOP_ERROR_INVALID_DATA, "format_version",
                         "this version is not supported (this libiop reads %d)", SCHEDULE_FORMAT_VERSION);
-  if (ok)
-    {
-      arr = iop_json_get_array (&r, obj, "sessions", TRUE, &failed);
-      ok = arr != NULL;
-    }
-  if (ok)
-    {
-      gsize mark = iop_json_push_member (&r, "sessions");
-      for (guint i = 0; ok && i < json_array_get_length (arr); i++)
-        {
-          gsize m2 = iop_json_push_index (&r, i);
-          JsonObject *so = iop_json_expect_object (&r, json_array_get_element (arr, i), "a session");
-          const char *day = NULL, *start = NULL, *kind = NULL;
-          gint64 minutes = 0;
-          JsonNode *start_node;
-          iop_error *inner = NULL;
-          iop_weekday wd;
-
-          ok = so != NULL && iop_json_check_members (&r, so, session_members) &&
-               iop_json_get_string (&r, so, "day", TRUE, &day) &&
-               iop_json_get_int (&r, so, "minutes", TRUE, G_MININT32, G_MAXINT32, NULL, &minutes) &&
-               iop_json_get_string (&r, so, "kind", TRUE, &kind);
-          if (!ok)
-            break;
-          start_node = json_object_get_member (so, "start");
-          if (start_node != NULL && !JSON_NODE_HOLDS_NULL (start_node) &&
-              !iop_json_get_string (&r, so, "start", TRUE, &start))
-            {
-              ok = FALSE;
-              break;
-            }
-          wd = iop_weekday_from_string (day, NULL);
-          if (wd == 0)
-            ok = iop_json_fail (&r, IOP_ERROR_INVALID_DATA, "day", "expected mon, tue, wed, thu, fri, sat or sun");
-          else if (!add_session (s, wd, start, (int) CLAMP (minutes, -1, MINUTES_PER_DAY + 1), kind, &inner))
-            {
-              ok = iop_json_fail (&r, IOP_ERROR_INVALID_DATA, NULL, "%s", iop_error_get_message (inner));
-              iop_error_free (inner);
-            }
-          iop_json_pop (&r, m2);
-        }
-      iop_json_pop (&r, mark);
-    }
+  ok = ok && iop_schedule_read_sessions (&r, obj, s);
   iop_json_reader_clear (&r);
   if (!ok)
     {

@@ -22,6 +22,8 @@
 #include "iop-placement.h"
 #include "iop-schedule.h"
 #include "iop-compliance.h"
+#include "iop-program.h"
+#include "iop-episode.h"
 #undef IOP_INSIDE
 
 #endif /* IOP_H */

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void
-print_report (const iop_compliance_report *report)
+void
+iop_cli_print_report (const iop_compliance_report *report)
 {
   printf ("%s\n", iop_compliance_report_is_compliant (report) ? "Compliant" : "Not compliant");
   for (size_t i = 0; i < iop_compliance_report_get_n_results (report); i++)
@@ -29,8 +29,8 @@ print_report (const iop_compliance_report *report)
               ? iop_level_get_code (iop_compliance_report_get_recommended_level (report)) : "");
 }
 
-static int
-emit (const iop_compliance_report *report, gboolean json)
+int
+iop_cli_emit_report (const iop_compliance_report *report, gboolean json)
 {
   if (json)
     {
@@ -38,7 +38,7 @@ emit (const iop_compliance_report *report, gboolean json)
       printf ("%s\n", text);
     }
   else
-    print_report (report);
+    iop_cli_print_report (report);
   return iop_compliance_report_is_compliant (report) ? IOP_EXIT_OK : IOP_EXIT_FAILURE;
 }
 
@@ -179,7 +179,7 @@ iop_cmd_intensity (int argc, char **argv)
             iop_edition_to_string (edition), iop_age_group_to_string (age),
             iop_schedule_get_hours_per_week (schedule), iop_schedule_get_days_per_week (schedule),
             iop_schedule_get_n_sessions (schedule));
-  return emit (report, json);
+  return iop_cli_emit_report (report, json);
 }
 
 int
@@ -212,5 +212,5 @@ iop_cmd_claims (int argc, char **argv)
   report = iop_compliance_rules_check_claims (rules, contents, &error);
   if (report == NULL)
     return iop_cli_fail ("claims", error);
-  return emit (report, json);
+  return iop_cli_emit_report (report, json);
 }

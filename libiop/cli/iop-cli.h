@@ -42,6 +42,10 @@ char *iop_cli_read_file (const char *command, const char *path, int *status);
 /* Loads the continuum from @pack_path, or the built-in pack when NULL. */
 iop_continuum *iop_cli_load_continuum (const char *pack_path, iop_error **error);
 
+/* Prints a compliance report as text, or as JSON with @json; returns 0 when compliant, else 1. */
+void iop_cli_print_report (const iop_compliance_report *report);
+int iop_cli_emit_report (const iop_compliance_report *report, gboolean json);
+
 /* Commands. */
 int iop_cmd_levels (int argc, char **argv);
 int iop_cmd_level (int argc, char **argv);
@@ -54,5 +58,7 @@ int iop_cmd_series (int argc, char **argv);
 int iop_cmd_place (int argc, char **argv);
 int iop_cmd_intensity (int argc, char **argv);
 int iop_cmd_claims (int argc, char **argv);
+int iop_cmd_check (int argc, char **argv);
+int iop_cmd_attendance (int argc, char **argv);
 
 #endif /* IOP_CLI_H */
