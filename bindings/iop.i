@@ -55,7 +55,7 @@
 %rename("%(strip:[iop_])s", %$isfunction) "";
 
 /* Everything the classes below cover. */
-%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|program|episode|attendance_summary)_", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|program|episode|attendance_summary|careplan_template|careplan|escalations)_", %$isfunction) "";
 %ignore iop_error_get_code;
 %ignore iop_error_get_message;
 %ignore iop_error_get_path;
@@ -753,6 +753,7 @@ struct iop_compliance_report {};
 }
 
 %include "iop-episode.swg"
+%include "iop-careplan.swg"
 
 #ifdef SWIGPYTHON
 %include "iop-python.swg"

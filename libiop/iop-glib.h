@@ -30,5 +30,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_compliance_report, iop_compliance_report_free
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_program, iop_program_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_episode, iop_episode_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_attendance_summary, iop_attendance_summary_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_careplan_template, iop_careplan_template_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_careplan, iop_careplan_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_escalations, iop_escalations_free)
 
 #endif /* IOP_GLIB_H */

@@ -24,6 +24,7 @@
 #include "iop-compliance.h"
 #include "iop-program.h"
 #include "iop-episode.h"
+#include "iop-careplan.h"
 #undef IOP_INSIDE
 
 #endif /* IOP_H */

@@ -388,7 +388,7 @@ iop_cmd_pack (int argc, char **argv)
   int status = IOP_EXIT_OK;
   g_autofree char *text = NULL;
 
-  if (!iop_cli_parse ("pack", "[continuum|measure|placement|compliance|program]",
+  if (!iop_cli_parse ("pack", "[continuum|measure|placement|compliance|program|careplan]",
                       "Print a built-in rule pack as JSON (default: the continuum pack). Save it, edit "
                       "it, and pass it back with --pack FILE to the commands that use it.",
                       NULL, &argc, &argv, &status))
@@ -405,8 +405,10 @@ iop_cmd_pack (int argc, char **argv)
     text = iop_compliance_rules_default_pack_json ();
   else if (strcmp (argv[1], "program") == 0)
     text = iop_program_default_pack_json ();
+  else if (strcmp (argv[1], "careplan") == 0)
+    text = iop_careplan_template_default_pack_json ();
   else
-    return iop_cli_usage_error ("pack", "unknown pack '%s' (continuum, measure, placement, compliance or program)", argv[1]);
+    return iop_cli_usage_error ("pack", "unknown pack '%s' (continuum, measure, placement, compliance, program or careplan)", argv[1]);
   fputs (text, stdout);
   return IOP_EXIT_OK;
 }

@@ -60,5 +60,7 @@ int iop_cmd_intensity (int argc, char **argv);
 int iop_cmd_claims (int argc, char **argv);
 int iop_cmd_check (int argc, char **argv);
 int iop_cmd_attendance (int argc, char **argv);
+int iop_cmd_plan (int argc, char **argv);
+int iop_cmd_escalate (int argc, char **argv);
 
 #endif /* IOP_CLI_H */
