@@ -166,7 +166,8 @@ iop_icd10cm_classify (const char *code, iop_error **error)
                      "not an ICD-10-CM code (a letter, two characters, optionally a dot and 1 to 4 more)");
       return IOP_DIAGNOSIS_OTHER;
     }
-  if (code[0] != 'F' || !g_ascii_isdigit (code[2]))
+  /* Chapter 5 of ICD-10-CM starts at F01: there is no category F00. */
+  if (code[0] != 'F' || !g_ascii_isdigit (code[2]) || (code[1] == '0' && code[2] == '0'))
     return IOP_DIAGNOSIS_OTHER;
   return code[1] == '1' ? IOP_DIAGNOSIS_SUBSTANCE : IOP_DIAGNOSIS_MENTAL_HEALTH;
 }
@@ -422,12 +423,15 @@ iop_episode_get_admission_date (const iop_episode *episode)
   return episode->admission;
 }
 
-void
-iop_episode_set_payer (iop_episode *episode, const char *payer)
+bool
+iop_episode_set_payer (iop_episode *episode, const char *payer, iop_error **error)
 {
-  g_return_if_fail (episode != NULL);
+  g_return_val_if_fail (episode != NULL, false);
+  if (payer != NULL && !check_text (payer, "payer reference", MAX_PAYER, error))
+    return false;
   g_free (episode->payer);
   episode->payer = g_strdup (payer);
+  return true;
 }
 
 const char *
@@ -672,6 +676,21 @@ goals_met (const iop_episode *e, const char *stage)
   return any_done;
 }
 
+/* The stage of change last assessed on or before @on (an assessment dated later did not exist yet). */
+static iop_stage_of_change
+stage_of_change_on (const iop_episode *e, guint32 on)
+{
+  iop_stage_of_change soc = IOP_STAGE_OF_CHANGE_UNKNOWN;
+  for (guint i = 0; i < e->socs->len; i++)
+    {
+      const SocEntry *s = &g_array_index (e->socs, SocEntry, i);
+      if (julian_of (s->date) > on)
+        break;
+      soc = s->stage;
+    }
+  return soc;
+}
+
 /* Every unmet exit criterion of the current stage, by identifier, comma-separated; NULL when all hold. */
 static char *
 unmet_exit_criteria (const iop_episode *e, guint32 on)
@@ -690,7 +709,7 @@ unmet_exit_criteria (const iop_episode *e, guint32 on)
           holds = goals_met (e, stage->id);
           break;
         case IOP_EXIT_STAGE_OF_CHANGE:
-          holds = (c->stage_of_change_mask & (1u << iop_episode_get_stage_of_change (e))) != 0;
+          holds = (c->stage_of_change_mask & (1u << stage_of_change_on (e, on))) != 0;
           break;
         case IOP_EXIT_MIN_DAYS:
           holds = on >= julian_of (current->date) + (guint32) c->days;
@@ -964,7 +983,7 @@ iop_episode_add_attendance (iop_episode *episode, const char *date, const char *
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "a session must last 1 to 1440 minutes");
       return false;
     }
-  a.kind = iop_schedule_known_kind (kind);
+  a.kind = kind != NULL ? iop_schedule_known_kind (kind) : NULL;
   if (a.kind == NULL)
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "unknown session kind (see iop_session_kind_is_known)");
@@ -1113,12 +1132,15 @@ iop_episode_get_taper_start (const iop_episode *episode)
   return date_or_null (episode->taper);
 }
 
-void
-iop_episode_set_rule_sets (iop_episode *episode, const char *rule_sets)
+bool
+iop_episode_set_rule_sets (iop_episode *episode, const char *rule_sets, iop_error **error)
 {
-  g_return_if_fail (episode != NULL);
+  g_return_val_if_fail (episode != NULL, false);
+  if (rule_sets != NULL && !check_text (rule_sets, "rule-set selection", MAX_RULE_SETS, error))
+    return false;
   g_free (episode->rule_sets);
   episode->rule_sets = g_strdup (rule_sets);
+  return true;
 }
 
 const char *
@@ -1289,16 +1311,23 @@ get_optional_string (IopJsonReader *r, JsonObject *obj, const char *member, cons
   return iop_json_get_string (r, obj, member, TRUE, out);
 }
 
-/* Runs an episode setter; its failure becomes a document error at @member. */
+/* Runs an episode setter; its failure becomes a document error at @member. @inner is passed by
+ * address and read here, after the setter ran: the order in which a call's arguments are
+ * evaluated is unspecified, so apply (r, m, setter (..., &inner), inner) would pass NULL. */
 static gboolean
-apply (IopJsonReader *r, const char *member, gboolean ok, iop_error *inner)
+apply (IopJsonReader *r, const char *member, gboolean ok, iop_error **inner)
 {
+  iop_error *err = *inner;
+
+  *inner = NULL;
   if (ok)
-    return TRUE;
-  iop_json_fail (r, iop_error_get_code (inner) == IOP_ERROR_NOT_FOUND ? IOP_ERROR_INVALID_DATA
-                                                                     : IOP_ERROR_INVALID_DATA,
-                 member, "%s", iop_error_get_message (inner));
-  iop_error_free (inner);
+    {
+      iop_error_free (err);
+      return TRUE;
+    }
+  iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "%s",
+                 err != NULL ? iop_error_get_message (err) : "invalid value");
+  iop_error_free (err);
   return FALSE;
 }
 
@@ -1351,9 +1380,9 @@ read_level_entry (IopJsonReader *r, JsonObject *item, iop_episode *e, guint inde
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "edition", "expected asam3, asam4 or locus");
   level = find_level (e, ed, code, &inner);
   if (level == NULL)
-    return apply (r, "code", FALSE, inner);
+    return apply (r, "code", FALSE, &inner);
   if (!check_text (reason, "reason", MAX_REASON, &inner))
-    return apply (r, "reason", FALSE, inner);
+    return apply (r, "reason", FALSE, &inner);
   push_level (e, date, level, reason);
   return TRUE;
 }
@@ -1374,7 +1403,7 @@ read_soc_entry (IopJsonReader *r, JsonObject *item, iop_episode *e, guint index)
   if (soc == IOP_STAGE_OF_CHANGE_UNKNOWN)
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "stage",
                           "expected precontemplation, contemplation, preparation, action, maintenance or relapse");
-  return apply (r, "date", iop_episode_set_stage_of_change (e, soc, date, &inner), inner);
+  return apply (r, "date", iop_episode_set_stage_of_change (e, soc, date, &inner), &inner);
 }
 
 static gboolean
@@ -1400,7 +1429,7 @@ read_stage_entry (IopJsonReader *r, JsonObject *item, iop_episode *e, guint inde
   if (s == NULL)
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "stage", "the program has no such stage");
   if (!check_text (reason, "reason", MAX_REASON, &inner))
-    return apply (r, "reason", FALSE, inner);
+    return apply (r, "reason", FALSE, &inner);
   /* The history is a record: transitions the program allows today are not re-checked. */
   push_stage (e, date, s->id, reason);
   return TRUE;
@@ -1430,7 +1459,7 @@ read_goal (IopJsonReader *r, JsonObject *item, iop_episode *e, guint index)
                            : iop_error_get_code (inner) == IOP_ERROR_NOT_FOUND ? "stage"
                            : target != NULL && !iop_date_parse (target, NULL) ? "target_date"
                            : check_identifier (id, "goal identifier", NULL) ? "description" : "id";
-      return apply (r, member, FALSE, inner);
+      return apply (r, member, FALSE, &inner);
     }
   return TRUE;
 }
@@ -1454,7 +1483,7 @@ read_attendance (IopJsonReader *r, JsonObject *item, iop_episode *e, guint index
   if (st == 0)
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "status", "expected attended, missed or excused");
   return apply (r, NULL, iop_episode_add_attendance (e, date, start, (int) CLAMP (minutes, -1, 24 * 60 + 1), kind, st,
-                                                     &inner), inner);
+                                                     &inner), &inner);
 }
 
 static gboolean
@@ -1474,7 +1503,7 @@ read_client (IopJsonReader *r, JsonObject *obj, iop_episode *e)
   ok = iop_json_check_members (r, co, members) && iop_json_get_string (r, co, "id", TRUE, &id) &&
        get_optional_string (r, co, "birth_date", &birth) && iop_json_get_string (r, co, "age_group", TRUE, &age);
   if (ok && !check_identifier (id, "client identifier", &inner))
-    ok = apply (r, "id", FALSE, inner);
+    ok = apply (r, "id", FALSE, &inner);
   if (ok)
     e->client_id = g_strdup (id);
   if (ok)
@@ -1486,7 +1515,7 @@ read_client (IopJsonReader *r, JsonObject *obj, iop_episode *e)
         e->age = ag;
     }
   if (ok && birth != NULL)
-    ok = apply (r, "birth_date", iop_episode_set_birth_date (e, birth, &inner), inner);
+    ok = apply (r, "birth_date", iop_episode_set_birth_date (e, birth, &inner), &inner);
   iop_json_pop (r, mark);
   return ok;
 }
@@ -1509,7 +1538,7 @@ read_diagnoses (IopJsonReader *r, JsonObject *obj, iop_episode *e)
       if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
         ok = iop_json_fail (r, IOP_ERROR_PARSE, NULL, "expected an ICD-10-CM code as a string");
       else
-        ok = apply (r, NULL, iop_episode_add_diagnosis (e, json_node_get_string (n), &inner), inner);
+        ok = apply (r, NULL, iop_episode_add_diagnosis (e, json_node_get_string (n), &inner), &inner);
       iop_json_pop (r, m2);
     }
   iop_json_pop (r, mark);
@@ -1554,7 +1583,7 @@ read_episode (IopJsonReader *r, JsonObject *obj, iop_episode *e)
   if (!read_client (r, obj, e) || !get_optional_string (r, obj, "payer", &payer))
     return FALSE;
   if (payer != NULL && !check_text (payer, "payer reference", MAX_PAYER, &inner))
-    return apply (r, "payer", FALSE, inner);
+    return apply (r, "payer", FALSE, &inner);
   e->payer = g_strdup (payer);
   if (!read_diagnoses (r, obj, e) ||
       !read_items (r, obj, "level_history", "a level history entry", e, read_level_entry) ||
@@ -1575,13 +1604,13 @@ read_episode (IopJsonReader *r, JsonObject *obj, iop_episode *e)
   iop_json_pop (r, mark);
   if (!read_items (r, obj, "attendance", "an attendance entry", e, read_attendance) ||
       !get_optional_string (r, obj, "medicare_certified", &medicare) ||
-      !apply (r, "medicare_certified", iop_episode_set_medicare_certified (e, medicare, &inner), inner) ||
+      !apply (r, "medicare_certified", iop_episode_set_medicare_certified (e, medicare, &inner), &inner) ||
       !get_optional_string (r, obj, "taper_start", &taper) ||
-      !apply (r, "taper_start", iop_episode_set_taper_start (e, taper, &inner), inner) ||
+      !apply (r, "taper_start", iop_episode_set_taper_start (e, taper, &inner), &inner) ||
       !get_optional_string (r, obj, "rule_sets", &rule_sets))
     return FALSE;
   if (rule_sets != NULL && !check_text (rule_sets, "rule-set selection", MAX_RULE_SETS, &inner))
-    return apply (r, "rule_sets", FALSE, inner);
+    return apply (r, "rule_sets", FALSE, &inner);
   e->rule_sets = g_strdup (rule_sets);
   return TRUE;
 }
@@ -1988,7 +2017,10 @@ iop_episode_check (const iop_episode *episode, const iop_compliance_rules *rules
   summary = iop_episode_summarize_attendance (episode, as_of, NULL);
   if (summary->attended + summary->missed > 0)
     {
-      g_autofree char *required = g_strdup_printf (">= %g", summary->dropout_below);
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+      /* Not printf's %g: the text must not follow the locale's decimal separator. */
+      g_autofree char *required =
+        g_strconcat (">= ", g_ascii_formatd (number, sizeof number, "%g", summary->dropout_below), NULL);
       g_autofree char *text = g_strdup_printf ("Attendance rate of %d attended and %d missed sessions",
                                                summary->attended, summary->missed);
       iop_compliance_report_append (report, "attendance-rate", "engagement",

@@ -263,10 +263,13 @@ IOP_API const char *iop_episode_get_admission_date (const iop_episode *episode);
 /**
  * @brief Records the payer reference (a payer identifier of a payer pack, or the clinic's own).
  * @param episode An episode.
- * @param payer (nullable) The reference; NULL to clear.
+ * @param payer (nullable) The reference, 1 to 128 bytes of UTF-8; NULL to clear.
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for an empty, too long or non-UTF-8
+ *        text (nothing changes).
+ * @return True on success.
  * @since 0.1
  */
-IOP_API void iop_episode_set_payer (iop_episode *episode, const char *payer);
+IOP_API bool iop_episode_set_payer (iop_episode *episode, const char *payer, iop_error **error);
 
 /**
  * @brief The payer reference.
@@ -703,11 +706,15 @@ IOP_API const char *iop_episode_get_taper_start (const iop_episode *episode);
 /**
  * @brief Selects the compliance rule sets iop_episode_check() applies.
  * @param episode An episode.
- * @param rule_sets (nullable) Comma-separated rule-set identifiers, such as "asam,service-day,h0015";
- *        NULL for the pack's defaults (plus "medicare" when the episode is Medicare-certified).
+ * @param rule_sets (nullable) Comma-separated rule-set identifiers, such as "asam,service-day,h0015",
+ *        1 to 256 bytes; NULL for the pack's defaults (plus "medicare" when the episode is
+ *        Medicare-certified). Unknown identifiers are reported by iop_episode_check().
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for an empty, too long or non-UTF-8
+ *        text (nothing changes).
+ * @return True on success.
  * @since 0.1
  */
-IOP_API void iop_episode_set_rule_sets (iop_episode *episode, const char *rule_sets);
+IOP_API bool iop_episode_set_rule_sets (iop_episode *episode, const char *rule_sets, iop_error **error);
 
 /**
  * @brief The selected rule sets.

@@ -1,7 +1,8 @@
 /*
  * Mutation robustness: every loader gets thousands of corrupted variants of valid documents (the
- * built-in packs, an assessment, a measure series, a schedule, a claims document). Each load
- * must either succeed or fail with an error that has a message; never crash, hang or leak. Run
+ * built-in packs, an assessment, a measure series, a schedule, a claims document, an episode).
+ * Each load must either succeed or fail with an error that has a message; never crash, hang or
+ * leak. An episode that loads must also write itself back byte for byte. Run
  * under ASan+UBSan and valgrind in CI, this is the project's standing fuzz smoke test. The
  * mutations are deterministic (a fixed xorshift seed), so a failure reproduces exactly; set
  * IOP_FUZZ_ROUNDS for a longer run.
@@ -50,11 +51,16 @@ mutate (const char *text, Rng *rng)
         out->str[at] = (char) (0x20 + next (rng) % 0x5f);
       break;
     case 1:
-      g_string_erase (out, (gssize) at, (gssize) MIN (len - at, 1 + next (rng) % 16));
-      break;
+      {
+        /* Drawn once: MIN() evaluates its arguments twice. */
+        gsize span = 1 + next (rng) % 16;
+        g_string_erase (out, (gssize) at, (gssize) MIN (len - at, span));
+        break;
+      }
     case 2:
       {
-        gsize span = MIN (len - at, 1 + next (rng) % 32);
+        gsize want = 1 + next (rng) % 32;
+        gsize span = MIN (len - at, want);
         g_autofree char *copy = g_strndup (text + at, span);
         g_string_insert (out, (gssize) (next (rng) % (len + 1)), copy);
         break;
@@ -136,6 +142,14 @@ load_schedule (const char *text, iop_error **error)
   return s != NULL;
 }
 
+static gboolean
+load_program (const char *text, iop_error **error)
+{
+  iop_program *p = iop_program_new_from_json (text, error);
+  iop_program_unref (p);
+  return p != NULL;
+}
+
 static void
 fuzz (const char *seed_text, Loader loader, guint32 seed, guint n)
 {
@@ -195,6 +209,14 @@ test_fuzz_compliance_pack_loader (void **state)
 }
 
 static void
+test_fuzz_program_pack_loader (void **state)
+{
+  g_autofree char *text = iop_program_default_pack_json ();
+  (void) state;
+  fuzz (text, load_program, 3141592u, rounds ());
+}
+
+static void
 test_fuzz_schedule_document_reader (void **state)
 {
   g_autoptr(iop_schedule) s = iop_schedule_new ();
@@ -247,6 +269,36 @@ load_series (const char *text, iop_error **error)
 }
 
 static gboolean
+load_episode (const char *text, iop_error **error)
+{
+  iop_episode *e = iop_episode_new_from_json (NULL, NULL, text, error);
+  if (e != NULL)
+    {
+      /* Whatever loads must write itself back byte for byte, summarize and check (or refuse
+       * cleanly, for an unknown rule set). */
+      g_autofree char *json = iop_episode_to_json (e);
+      iop_episode *again = iop_episode_new_from_json (NULL, NULL, json, NULL);
+      iop_attendance_summary *s = iop_episode_summarize_attendance (e, NULL, NULL);
+      iop_compliance_report *r = iop_episode_check (e, fuzz_rules, iop_episode_get_admission_date (e), NULL);
+      assert_non_null (again);
+      {
+        g_autofree char *json2 = iop_episode_to_json (again);
+        assert_string_equal (json2, json);
+      }
+      assert_non_null (s);
+      {
+        g_autofree char *summary = iop_attendance_summary_to_json (s);
+        assert_non_null (summary);
+      }
+      iop_compliance_report_free (r);
+      iop_attendance_summary_free (s);
+      iop_episode_free (again);
+    }
+  iop_episode_free (e);
+  return e != NULL;
+}
+
+static gboolean
 load_claims (const char *text, iop_error **error)
 {
   iop_compliance_report *r = iop_compliance_rules_check_claims (fuzz_rules, text, error);
@@ -268,6 +320,23 @@ test_fuzz_patient_documents_and_claims (void **state)
   static const char claims[] =
     "{\"format\":\"libiop-claims\",\"format_version\":1,\"lines\":[{\"date\":\"2026-03-02\",\"code\":\"H0015\"},"
     "{\"date\":\"2026-03-03\",\"code\":\"H0035\",\"units\":2},{\"date\":\"2026-03-09\",\"code\":\"S0201\"}]}";
+  /* An episode with every part: diagnoses, both histories, goals, schedule, attendance. */
+  static const char episode[] =
+    "{\"format\":\"libiop-episode\",\"format_version\":1,\"program\":\"libiop-default-program\","
+    "\"client\":{\"id\":\"F-1\",\"birth_date\":\"2008-03-15\",\"age_group\":\"adult\"},"
+    "\"admission_date\":\"2026-02-02\",\"payer\":\"p\",\"diagnoses\":[\"F11.20\",\"F33.1\"],"
+    "\"level_history\":[{\"date\":\"2026-02-02\",\"edition\":\"asam3\",\"code\":\"2.5\",\"reason\":\"admission\"},"
+    "{\"date\":\"2026-02-23\",\"edition\":\"asam3\",\"code\":\"2.1\",\"reason\":\"r\"}],"
+    "\"stage_of_change_history\":[{\"date\":\"2026-02-02\",\"stage\":\"contemplation\"}],"
+    "\"stage_history\":[{\"date\":\"2026-02-02\",\"stage\":\"assessment\",\"reason\":\"admission\"},"
+    "{\"date\":\"2026-02-09\",\"stage\":\"education\",\"reason\":\"r\"}],"
+    "\"goals\":[{\"id\":\"g1\",\"stage\":\"assessment\",\"description\":\"d\",\"target_date\":\"2026-02-09\","
+    "\"status\":\"achieved\"}],\"schedule\":{\"sessions\":[{\"day\":\"mon\",\"start\":\"09:00\",\"minutes\":180,"
+    "\"kind\":\"group-therapy\"},{\"day\":\"wed\",\"start\":null,\"minutes\":180,\"kind\":\"group-therapy\"}]},"
+    "\"attendance\":[{\"date\":\"2026-02-02\",\"start\":\"09:00\",\"minutes\":180,\"kind\":\"group-therapy\","
+    "\"status\":\"attended\"},{\"date\":\"2026-02-04\",\"start\":null,\"minutes\":180,\"kind\":\"group-therapy\","
+    "\"status\":\"missed\"}],\"medicare_certified\":\"2026-02-02\",\"taper_start\":\"2026-02-16\","
+    "\"rule_sets\":\"asam,h0015\"}";
   (void) state;
 
   fuzz_placer = iop_placer_new_default ();
@@ -276,6 +345,7 @@ test_fuzz_patient_documents_and_claims (void **state)
   fuzz (assessment, load_assessment, 7u, rounds () * 2);
   fuzz (series, load_series, 11u, rounds () * 2);
   fuzz (claims, load_claims, 13u, rounds () * 2);
+  fuzz (episode, load_episode, 17u, rounds () * 2);
   g_clear_pointer (&fuzz_placer, iop_placer_unref);
   g_clear_pointer (&fuzz_measures, iop_measure_set_unref);
   g_clear_pointer (&fuzz_rules, iop_compliance_rules_unref);
@@ -289,6 +359,7 @@ main (void)
     cmocka_unit_test (test_fuzz_measures_pack_loader),
     cmocka_unit_test (test_fuzz_placement_pack_loader),
     cmocka_unit_test (test_fuzz_compliance_pack_loader),
+    cmocka_unit_test (test_fuzz_program_pack_loader),
     cmocka_unit_test (test_fuzz_schedule_document_reader),
     cmocka_unit_test (test_fuzz_patient_documents_and_claims),
   };

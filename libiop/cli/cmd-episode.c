@@ -7,6 +7,7 @@
 #include "iop-cli.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Today's local date as "YYYY-MM-DD". */
 static char *
@@ -14,6 +15,22 @@ today (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   return g_date_time_format (now, "%Y-%m-%d");
+}
+
+/* Whether @text is a calendar date written YYYY-MM-DD (the form libiop reads). */
+static gboolean
+is_calendar_date (const char *text)
+{
+  unsigned y, m, d;
+
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  if (sscanf (text, "%4u-%2u-%2u", &y, &m, &d) != 3 || y < 1 || m < 1 || m > 12 || d < 1)
+    return FALSE;
+  return g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
 }
 
 /* Loads the packs an episode needs and reads it; on failure reports it and returns NULL. */
@@ -75,6 +92,8 @@ iop_cmd_check (int argc, char **argv)
   if (argc != 2)
     return iop_cli_usage_error ("check", argc < 2 ? "missing EPISODE.json" : "unexpected argument '%s'",
                                 argc < 2 ? "" : argv[2]);
+  if (as_of != NULL && !is_calendar_date (as_of))
+    return iop_cli_usage_error ("check", "--as-of must be a calendar date YYYY-MM-DD");
   episode = load_episode ("check", argv[1], continuum_path, program_path, &status);
   if (episode == NULL)
     return status;
@@ -118,6 +137,8 @@ iop_cmd_attendance (int argc, char **argv)
   if (argc != 2)
     return iop_cli_usage_error ("attendance", argc < 2 ? "missing EPISODE.json" : "unexpected argument '%s'",
                                 argc < 2 ? "" : argv[2]);
+  if (as_of != NULL && !is_calendar_date (as_of))
+    return iop_cli_usage_error ("attendance", "--as-of must be a calendar date YYYY-MM-DD");
   episode = load_episode ("attendance", argv[1], continuum_path, program_path, &status);
   if (episode == NULL)
     return status;
