@@ -27,5 +27,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_recommendation, iop_recommendation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_schedule, iop_schedule_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_compliance_rules, iop_compliance_rules_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_compliance_report, iop_compliance_report_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_consent, iop_consent_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_consent_report, iop_consent_report_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_consent_decision, iop_consent_decision_free)
 
 #endif /* IOP_GLIB_H */
