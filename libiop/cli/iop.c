@@ -23,6 +23,7 @@ static const IopCommand commands[] = {
   { "place", "Recommend a level of care from an ASAM, LOCUS or CALOCUS assessment, with reasons", iop_cmd_place },
   { "intensity", "Check a weekly schedule against its level's intensity rules (ASAM, state, H0015, Medicare)", iop_cmd_intensity },
   { "claims", "Check claim lines against per-diem rules and the Medicare PHP window", iop_cmd_claims },
+  { "consent", "42 CFR Part 2 consent: check a disclosure, validate the elements, export FHIR Consent", iop_cmd_consent },
   { "instruments", "List the outcome instruments (PHQ-9, GAD-7, AUDIT, AUDIT-C, DAST-10, BAM)", iop_cmd_instruments },
   { "score", "Score one administration of an outcome instrument, with band and safety flags", iop_cmd_score },
   { "series", "Summarize dated administrations: change from baseline, response, remission", iop_cmd_series },
