@@ -210,12 +210,19 @@ is_absent (JsonObject *obj, const char *member)
   return n == NULL || JSON_NODE_HOLDS_NULL (n);
 }
 
+/* An optional string; "" counts as missing (validation reports the element), so that an
+ * empty form field does not make the whole consent unreadable. */
 static gboolean
 get_opt_string (Loader *l, JsonObject *obj, const char *member, const char **out)
 {
   const char *s = NULL;
+  JsonNode *n;
   *out = NULL;
   if (is_absent (obj, member))
+    return TRUE;
+  n = json_object_get_member (obj, member);
+  if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING &&
+      json_node_get_string (n)[0] == '\0')
     return TRUE;
   if (!iop_json_get_string (&l->r, obj, member, TRUE, &s))
     return FALSE;
