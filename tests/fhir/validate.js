@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Offline FHIR R4 validation of the resources libiop emits (docs/consent.md, "Validation").
 //
-//   node validate.js FILE.json...
+//   node validate.js [--expect-invalid] FILE.json...
+//
+// With --expect-invalid every file must be REJECTED (the test suite's proof that the checks can
+// fail); the exit status is then non-zero when a file passes.
 //
 // Each file holds one resource (a Bundle's entries are also checked one by one, so that errors
 // name the entry). Three checks, each of which fails the run:
@@ -22,9 +25,13 @@ const Ajv = require('ajv');
 const fhirpath = require('fhirpath');
 const fhirpathR4 = require('fhirpath/fhir-context/r4');
 
-const files = process.argv.slice(2);
+let files = process.argv.slice(2);
+const expectInvalid = files[0] === '--expect-invalid';
+if (expectInvalid) {
+  files = files.slice(1);
+}
 if (files.length === 0) {
-  console.error('usage: node validate.js FILE.json...');
+  console.error('usage: node validate.js [--expect-invalid] FILE.json...');
   process.exit(2);
 }
 
@@ -128,8 +135,14 @@ for (const file of files) {
   }
   if (ok) {
     console.log(`${file}: valid`);
-  } else {
+  }
+  if (ok === expectInvalid) {
     failures++;
+    if (expectInvalid) {
+      console.log(`${file}: FAIL: accepted, but this resource is broken`);
+    }
+  } else if (expectInvalid) {
+    console.log(`${file}: rejected, as expected`);
   }
 }
 process.exit(failures === 0 ? 0 : 1);
