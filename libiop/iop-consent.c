@@ -1124,7 +1124,10 @@ iop_consent_check (const iop_consent *c, const char *recipient, const char *reci
         for (guint i = 0; i < issues->len; i++)
           {
             const char *el = g_array_index (issues, Finding, i).code;
-            if (strstr (elements->str, el) == NULL)
+            gboolean listed = FALSE;
+            for (guint j = 0; j < i && !listed; j++)
+              listed = strcmp (g_array_index (issues, Finding, j).code, el) == 0;
+            if (!listed)
               g_string_append_printf (elements, "%s%s", elements->len ? ", " : "", el);
           }
         add_finding (d->reasons, "consent-incomplete",

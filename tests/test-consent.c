@@ -408,6 +408,19 @@ test_consent_gate_without_consent_and_with_bad_arguments (void **state)
 }
 
 static void
+test_consent_incomplete_reason_lists_each_element_once (void **state)
+{
+  /* revocation_statement and revocation both at fault: each named once, neither hidden. */
+  g_autoptr(iop_consent) c = load_mutated ("valid/tpo-revoked.json", "revocation_statement", "null");
+  g_autoptr(iop_consent_decision) d = NULL;
+  (void) state;
+  assert_true (iop_consent_set_revocation (c, "2026-03-01", NULL, NULL));
+  d = iop_consent_check (c, "X", "health-plans", "payment", "2026-02-01", NULL, NULL);
+  assert_str (iop_consent_decision_get_reason_code (d, 0), "consent-incomplete");
+  assert_non_null (strstr (iop_consent_decision_get_reason_text (d, 0), "(revocation_statement, revocation)"));
+}
+
+static void
 test_consent_decision_json (void **state)
 {
   g_autoptr(iop_consent) c = load ("valid/tpo-revoked.json");
@@ -716,6 +729,7 @@ main (void)
     cmocka_unit_test (test_consent_incomplete_document_loads_and_lists_every_missing_element),
     cmocka_unit_test (test_consent_check_decides_each_disclosure),
     cmocka_unit_test (test_consent_gate_without_consent_and_with_bad_arguments),
+    cmocka_unit_test (test_consent_incomplete_reason_lists_each_element_once),
     cmocka_unit_test (test_consent_decision_json),
     cmocka_unit_test (test_consent_round_trip_is_byte_identical),
     cmocka_unit_test (test_consent_getters_and_revocation),
