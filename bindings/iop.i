@@ -59,7 +59,7 @@
 %rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|consent_report|consent_decision)_", %$isfunction) "";
 /* Consent: every function but the two that take a nullable consent, iop.consent_check() and
  * iop.consent_require(), which stay free functions (the gate also exists as Consent.require()). */
-%rename("$ignore", regexmatch$name="^iop_consent_(new|free|copy|to_|get_|set_|validate|data_class|recipient_class|purpose_to)", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_consent_(new|free|copy|to_|get_|set_|add_|validate|data_class|recipient_class|purpose_to)", %$isfunction) "";
 %newobject iop_consent_check;
 %ignore iop_error_get_code;
 %ignore iop_error_get_message;
@@ -766,6 +766,7 @@ struct iop_consent_decision {};
   char *to_json ();
 }
 
+%newobject iop_consent::iop_consent;
 %newobject iop_consent::from_json;
 %newobject iop_consent::from_file;
 %newobject iop_consent::copy_consent;
@@ -784,7 +785,39 @@ struct iop_consent_decision {};
 %rename(purpose_to_code) iop_consent::purpose_code;
 
 %extend iop_consent {
+  /** Starts an empty consent of a kind ("tpo" or "specific"); fill it in with the setters and adders, and see validate(). */
+  iop_consent (const char *kind, iop_error **error) { return iop_consent_new (kind, error); }
   ~iop_consent () { iop_consent_free ($self); }
+  /** Sets the consent's identifier (a FHIR id), or clears it with None. */
+  bool set_id (const char *id_or_none, iop_error **error);
+  /** Sets the patient's name and pseudonymous id (a FHIR id); raises InvalidArgumentError for a malformed id. */
+  bool set_patient (const char *name_or_none, const char *id_or_none, iop_error **error);
+  /** Sets who may make the disclosure: a name, or a class of persons as free text. */
+  void set_disclosing_party (const char *name_or_none, const char *class_or_none);
+  /** Sets the description of the information to be disclosed. */
+  void set_information (const char *description_or_none);
+  /** Adds a documented data class; raises InvalidArgumentError for an unknown or repeated one. */
+  bool add_data_class (const char *kind, iop_error **error);
+  /** Adds a recipient by name and/or identifier, or by documented class. */
+  bool add_recipient (const char *name_or_none, const char *identifier_or_none, const char *class_or_none, iop_error **error);
+  /** Adds an intermediary (such as an HIE), optionally designating its participants by class. */
+  bool add_intermediary (const char *name_or_none, const char *identifier_or_none, const char *class_or_none, iop_error **error);
+  /** Names a participant of the intermediary added last. */
+  bool add_participant (const char *text, iop_error **error);
+  /** Adds a documented purpose; raises InvalidArgumentError for an unknown or repeated one. */
+  bool add_purpose (const char *purpose, iop_error **error);
+  /** Sets the revocation statement: right to revoke in writing, how, reliance exception. */
+  void set_revocation_statement (bool right_to_revoke_in_writing, const char *how_or_none, bool reliance_exception);
+  /** Sets the expiration: ("date", "YYYY-MM-DD"), ("event", text) or ("none", None). */
+  bool set_expiration (const char *kind, const char *value_or_none, iop_error **error);
+  /** Records the date the expiring event occurred. */
+  bool set_event_occurred (const char *date, iop_error **error);
+  /** Sets the signature: signer, role ("patient" or "authorized-representative"), electronic or not. */
+  bool set_signature (const char *signer_or_none, const char *kind, bool electronic, iop_error **error);
+  /** Sets the date signed. */
+  bool set_date_signed (const char *date, iop_error **error);
+  /** Sets the statements a TPO consent requires: redisclosure under HIPAA, consequences of refusing to sign. */
+  void set_statements (const char *redisclosure_or_none, const char *refusal_or_none);
   /** Reads a consent document; raises ParseError or InvalidDataError naming the JSON path (never a value). Missing elements still load: see validate(). */
   static iop_consent *from_json (const char *json, iop_error **error) { return iop_consent_new_from_json (json, error); }
   /** Reads a consent document from a file; raises IoError, ParseError or InvalidDataError. */

@@ -810,9 +810,6 @@ iop_consent_set_revocation (iop_consent *consent, const char *date, const char *
   return true;
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* Validation: §2.31(a) elements (docs/consent.md). */
-
 static gboolean
 blank (const char *s)
 {
@@ -823,6 +820,276 @@ blank (const char *s)
       return FALSE;
   return TRUE;
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Building a consent from scratch. Messages name the argument, never its value. */
+
+static gboolean
+invalid_argument (iop_error **error, const char *message)
+{
+  iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "%s", message);
+  return FALSE;
+}
+
+/* NULL and "" are both "not given", as in a document. */
+static const char *
+intern_given (iop_consent *c, const char *s)
+{
+  return s != NULL && *s != '\0' ? intern (c, s) : NULL;
+}
+
+iop_consent *
+iop_consent_new (const char *kind, iop_error **error)
+{
+  int k;
+  iop_consent *c;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  k = index_of (kind_names, kind);
+  if (k < 0)
+    {
+      invalid_argument (error, "the kind of a consent must be \"tpo\" or \"specific\"");
+      return NULL;
+    }
+  c = consent_new ();
+  c->kind = (Kind) k;
+  return c;
+}
+
+bool
+iop_consent_set_id (iop_consent *consent, const char *id, iop_error **error)
+{
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  if (id != NULL && *id != '\0' && !iop_fhir_id_is_valid (id))
+    return invalid_argument (error, "the consent id must be 1 to 64 letters, digits, '-' or '.'");
+  consent->id = intern_given (consent, id);
+  return true;
+}
+
+bool
+iop_consent_set_patient (iop_consent *consent, const char *name, const char *id, iop_error **error)
+{
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  if (id != NULL && *id != '\0' && !iop_fhir_id_is_valid (id))
+    return invalid_argument (error, "the patient id must be 1 to 64 letters, digits, '-' or '.'");
+  consent->has_patient = TRUE;
+  consent->patient_name = intern_given (consent, name);
+  consent->patient_id = intern_given (consent, id);
+  return true;
+}
+
+void
+iop_consent_set_disclosing_party (iop_consent *consent, const char *name, const char *class_of_persons)
+{
+  g_return_if_fail (consent != NULL);
+  consent->has_discloser = TRUE;
+  consent->discloser_name = intern_given (consent, name);
+  consent->discloser_class_text = intern_given (consent, class_of_persons);
+}
+
+void
+iop_consent_set_information (iop_consent *consent, const char *description)
+{
+  g_return_if_fail (consent != NULL);
+  consent->has_information = TRUE;
+  consent->information_text = intern_given (consent, description);
+}
+
+static gboolean
+add_code (GArray *list, const char *const *names, const char *value, const char *what, iop_error **error)
+{
+  int idx = index_of (names, value);
+  if (idx < 0)
+    {
+      iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "unknown %s (see docs/consent.md)", what);
+      return FALSE;
+    }
+  for (guint i = 0; i < list->len; i++)
+    if (g_array_index (list, int, i) == idx)
+      {
+        iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the consent already has this %s", what);
+        return FALSE;
+      }
+  g_array_append_val (list, idx);
+  return TRUE;
+}
+
+bool
+iop_consent_add_data_class (iop_consent *consent, const char *data_class, iop_error **error)
+{
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (data_class != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  if (!add_code (consent->data_classes, data_classes, data_class, "data class", error))
+    return false;
+  consent->has_information = TRUE;
+  return true;
+}
+
+bool
+iop_consent_add_purpose (iop_consent *consent, const char *purpose, iop_error **error)
+{
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (purpose != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  return add_code (consent->purposes, purposes, purpose, "purpose", error);
+}
+
+static gboolean
+add_recipient (iop_consent *c, const char *name, const char *identifier, const char *klass, gboolean intermediary,
+               iop_error **error)
+{
+  Recipient rec = { NULL, NULL, -1, intermediary, NULL, -1 };
+  int k = index_of (recipient_classes, klass);
+
+  if (klass != NULL && k < 0)
+    return invalid_argument (error, "unknown recipient class (expected treating-providers, health-plans, "
+                                    "third-party-payers or program-operations)");
+  rec.name = intern_given (c, name);
+  rec.identifier = intern_given (c, identifier);
+  if (intermediary)
+    rec.participant_class = k;
+  else
+    rec.klass = k;
+  if (rec.name == NULL && rec.identifier == NULL && rec.klass < 0)
+    return invalid_argument (error, intermediary ? "an intermediary needs a name or an identifier"
+                                                 : "a recipient needs a name, an identifier or a class");
+  rec.participants = g_ptr_array_new ();
+  g_array_append_val (c->recipients, rec);
+  return TRUE;
+}
+
+bool
+iop_consent_add_recipient (iop_consent *consent, const char *name, const char *identifier,
+                           const char *recipient_class, iop_error **error)
+{
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  return add_recipient (consent, name, identifier, recipient_class, FALSE, error);
+}
+
+bool
+iop_consent_add_intermediary (iop_consent *consent, const char *name, const char *identifier,
+                              const char *participant_class, iop_error **error)
+{
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  return add_recipient (consent, name, identifier, participant_class, TRUE, error);
+}
+
+bool
+iop_consent_add_participant (iop_consent *consent, const char *participant, iop_error **error)
+{
+  Recipient *last;
+
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (participant != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  last = consent->recipients->len > 0
+           ? &g_array_index (consent->recipients, Recipient, consent->recipients->len - 1) : NULL;
+  if (last == NULL || !last->intermediary)
+    return invalid_argument (error, "participants belong to an intermediary: add one first "
+                                    "(iop_consent_add_intermediary)");
+  if (blank (participant))
+    return invalid_argument (error, "a participant needs a name or an identifier");
+  g_ptr_array_add (last->participants, (gpointer) intern (consent, participant));
+  return true;
+}
+
+void
+iop_consent_set_revocation_statement (iop_consent *consent, bool right_to_revoke_in_writing,
+                                      const char *how_to_revoke, bool reliance_exception)
+{
+  g_return_if_fail (consent != NULL);
+  consent->has_revocation_statement = TRUE;
+  consent->right_in_writing = right_to_revoke_in_writing;
+  consent->how_to_revoke = intern_given (consent, how_to_revoke);
+  consent->reliance_exception = reliance_exception;
+}
+
+bool
+iop_consent_set_expiration (iop_consent *consent, const char *type, const char *value, iop_error **error)
+{
+  int t;
+
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (type != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  t = index_of (exp_names, type);
+  if (t < 0)
+    return invalid_argument (error, "the expiration type must be \"date\", \"event\" or \"none\"");
+  if (t == EXP_NONE && value != NULL)
+    return invalid_argument (error, "an expiration of \"none\" takes no value");
+  if (t != EXP_NONE && blank (value))
+    return invalid_argument (error, t == EXP_DATE ? "an expiration by date needs the date"
+                                                  : "an expiration by event needs the event or condition");
+  if (t == EXP_DATE && !iop_date_parse (value, NULL))
+    return invalid_argument (error, "the expiration date must be a calendar date YYYY-MM-DD");
+  consent->exp_type = (ExpType) t;
+  consent->exp_date = t == EXP_DATE ? intern (consent, value) : NULL;
+  consent->exp_event = t == EXP_EVENT ? intern (consent, value) : NULL;
+  consent->exp_occurred = NULL;
+  return true;
+}
+
+bool
+iop_consent_set_event_occurred (iop_consent *consent, const char *date, iop_error **error)
+{
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (date != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  if (consent->exp_type != EXP_EVENT)
+    return invalid_argument (error, "the consent does not expire by an event");
+  if (!iop_date_parse (date, NULL))
+    return invalid_argument (error, "the date the event occurred must be a calendar date YYYY-MM-DD");
+  consent->exp_occurred = intern (consent, date);
+  return true;
+}
+
+bool
+iop_consent_set_signature (iop_consent *consent, const char *signer, const char *role, bool electronic,
+                           iop_error **error)
+{
+  int r;
+
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (role != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  r = index_of (role_names, role);
+  if (r < 0)
+    return invalid_argument (error, "the signer's role must be \"patient\" or \"authorized-representative\"");
+  consent->has_signature = TRUE;
+  consent->signer = intern_given (consent, signer);
+  consent->signer_role = r;
+  consent->electronic = electronic;
+  return true;
+}
+
+bool
+iop_consent_set_date_signed (iop_consent *consent, const char *date, iop_error **error)
+{
+  g_return_val_if_fail (consent != NULL, false);
+  g_return_val_if_fail (date != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  if (!iop_date_parse (date, NULL))
+    return invalid_argument (error, "the date signed must be a calendar date YYYY-MM-DD");
+  consent->date_signed = intern (consent, date);
+  return true;
+}
+
+void
+iop_consent_set_statements (iop_consent *consent, const char *redisclosure, const char *refusal_consequences)
+{
+  g_return_if_fail (consent != NULL);
+  consent->redisclosure = intern_given (consent, redisclosure);
+  consent->refusal = intern_given (consent, refusal_consequences);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Validation: §2.31(a) elements (docs/consent.md). */
 
 /* "end of treatment", ignoring case and surrounding blanks. */
 static gboolean

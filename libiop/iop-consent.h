@@ -21,7 +21,8 @@
  *        (2024 rule): the consent document with every §2.31(a) element, its validation, the
  *        disclosure check, the gate every export calls, and the FHIR R4 Consent export.
  *
- * A consent is read from a "libiop-consent" document (docs/consent.md). A document with missing
+ * A consent is read from a "libiop-consent" document (docs/consent.md), or built with
+ * iop_consent_new() and the setters. A document with missing
  * elements still loads, so that it can be validated and reported; loading fails only for
  * malformed structure, unknown codes or malformed dates. Errors and reason texts never quote a
  * value from the consent (it holds patient data); they name the field.
@@ -34,7 +35,7 @@
  *
  * Thread-safety: an iop_consent is a single-owner object; concurrent reads (check, require,
  * validate, to_json, to_fhir) of one consent from several threads are safe as long as no thread
- * modifies it (iop_consent_set_revocation()). Reports and decisions are single-owner.
+ * modifies it (the setters and adders). Reports and decisions are single-owner.
  */
 
 IOP_BEGIN_DECLS
@@ -69,6 +70,187 @@ IOP_API bool iop_consent_recipient_class_is_known (const char *recipient_class);
  * @since 0.1
  */
 IOP_API const char *iop_consent_purpose_to_code (const char *purpose);
+
+/**
+ * @brief Starts an empty consent of a kind; the setters and adders below fill in its elements
+ *        (iop_consent_validate() lists what is still missing).
+ * @param kind "tpo" or "specific".
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for another kind.
+ * @return (transfer full) (nullable) A new consent, or NULL on error. Release with
+ *         iop_consent_free().
+ * @since 0.1
+ */
+IOP_API iop_consent *iop_consent_new (const char *kind, iop_error **error) IOP_WARN_UNUSED_RESULT;
+
+/**
+ * @brief Sets the consent's identifier (also the FHIR resource id).
+ * @param consent A consent.
+ * @param id (nullable) 1 to 64 letters, digits, '-' or '.'; NULL clears it.
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for a malformed @p id.
+ * @return True on success; the consent is unchanged on error.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_set_id (iop_consent *consent, const char *id, iop_error **error);
+
+/**
+ * @brief Sets the patient (§2.31(a)(1)).
+ * @param consent A consent.
+ * @param name (nullable) The patient's name.
+ * @param id (nullable) A pseudonymous identifier: 1 to 64 letters, digits, '-' or '.' (also the
+ *        FHIR Patient id).
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for a malformed @p id.
+ * @return True on success; the consent is unchanged on error.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_set_patient (iop_consent *consent, const char *name, const char *id, iop_error **error);
+
+/**
+ * @brief Sets who may make the disclosure (§2.31(a)(2)): a name or a class of persons.
+ * @param consent A consent.
+ * @param name (nullable) The name of the person or program.
+ * @param class_of_persons (nullable) A class of persons, as free text.
+ * @since 0.1
+ */
+IOP_API void iop_consent_set_disclosing_party (iop_consent *consent, const char *name,
+                                               const char *class_of_persons);
+
+/**
+ * @brief Sets the description of the information to be disclosed (§2.31(a)(3)).
+ * @param consent A consent.
+ * @param description (nullable) Free text.
+ * @since 0.1
+ */
+IOP_API void iop_consent_set_information (iop_consent *consent, const char *description);
+
+/**
+ * @brief Adds a data class to the information to be disclosed.
+ * @param consent A consent.
+ * @param data_class A documented data class.
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for an unknown or repeated class.
+ * @return True on success.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_add_data_class (iop_consent *consent, const char *data_class, iop_error **error);
+
+/**
+ * @brief Adds a recipient (§2.31(a)(4)) by name and/or identifier, or by class.
+ * @param consent A consent.
+ * @param name (nullable) The recipient's name.
+ * @param identifier (nullable) An identifier, such as an NPI.
+ * @param recipient_class (nullable) A documented recipient class.
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT when all three are NULL or the class
+ *        is unknown.
+ * @return True on success.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_add_recipient (iop_consent *consent, const char *name, const char *identifier,
+                                        const char *recipient_class, iop_error **error);
+
+/**
+ * @brief Adds an intermediary (such as a health information exchange); name its participants
+ *        with iop_consent_add_participant(), or designate them by @p participant_class.
+ * @param consent A consent.
+ * @param name (nullable) The intermediary's name.
+ * @param identifier (nullable) Its identifier.
+ * @param participant_class (nullable) A recipient class covering its participants (§2.31(a)(4)
+ *        allows "treating-providers").
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT when @p name and @p identifier are
+ *        both NULL, or the class is unknown.
+ * @return True on success.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_add_intermediary (iop_consent *consent, const char *name, const char *identifier,
+                                           const char *participant_class, iop_error **error);
+
+/**
+ * @brief Names a participant of the intermediary added last.
+ * @param consent A consent.
+ * @param participant The participant's name or identifier.
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT when the last recipient added is not
+ *        an intermediary, or @p participant is empty.
+ * @return True on success.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_add_participant (iop_consent *consent, const char *participant, iop_error **error);
+
+/**
+ * @brief Adds a purpose (§2.31(a)(5)).
+ * @param consent A consent.
+ * @param purpose A documented purpose.
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for an unknown or repeated purpose.
+ * @return True on success.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_add_purpose (iop_consent *consent, const char *purpose, iop_error **error);
+
+/**
+ * @brief Sets the revocation statement (§2.31(a)(6)).
+ * @param consent A consent.
+ * @param right_to_revoke_in_writing Whether it states the right to revoke in writing.
+ * @param how_to_revoke (nullable) How to revoke.
+ * @param reliance_exception Whether it states the exception for action taken in reliance.
+ * @since 0.1
+ */
+IOP_API void iop_consent_set_revocation_statement (iop_consent *consent, bool right_to_revoke_in_writing,
+                                                   const char *how_to_revoke, bool reliance_exception);
+
+/**
+ * @brief Sets the expiration (§2.31(a)(7)).
+ * @param consent A consent.
+ * @param type "date", "event" or "none".
+ * @param value (nullable) The date ("YYYY-MM-DD", the last day in effect) for "date", the event
+ *        or condition for "event", NULL for "none".
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for another type, a malformed date,
+ *        a missing value, or a value with "none".
+ * @return True on success; the consent is unchanged on error.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_set_expiration (iop_consent *consent, const char *type, const char *value,
+                                         iop_error **error);
+
+/**
+ * @brief Records the date the expiring event occurred (the last day the consent is in effect).
+ * @param consent A consent.
+ * @param date "YYYY-MM-DD".
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for a malformed date or a consent
+ *        whose expiration is not an event.
+ * @return True on success.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_set_event_occurred (iop_consent *consent, const char *date, iop_error **error);
+
+/**
+ * @brief Sets the signature (§2.31(a)(8)).
+ * @param consent A consent.
+ * @param signer (nullable) Who signed.
+ * @param role "patient" or "authorized-representative".
+ * @param electronic Whether it is an electronic signature.
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for another role.
+ * @return True on success.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_set_signature (iop_consent *consent, const char *signer, const char *role,
+                                        bool electronic, iop_error **error);
+
+/**
+ * @brief Sets the date signed (§2.31(a)(9)).
+ * @param consent A consent.
+ * @param date "YYYY-MM-DD".
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for a malformed date.
+ * @return True on success.
+ * @since 0.1
+ */
+IOP_API bool iop_consent_set_date_signed (iop_consent *consent, const char *date, iop_error **error);
+
+/**
+ * @brief Sets the statements a TPO consent requires (§2.31(a)(4) and (10)).
+ * @param consent A consent.
+ * @param redisclosure (nullable) The statement on redisclosure under HIPAA.
+ * @param refusal_consequences (nullable) The statement on the consequences of refusing to sign.
+ * @since 0.1
+ */
+IOP_API void iop_consent_set_statements (iop_consent *consent, const char *redisclosure,
+                                         const char *refusal_consequences);
 
 /**
  * @brief Reads a consent document ("libiop-consent", format_version 1).

@@ -530,6 +530,110 @@ test_consent_getters_and_revocation (void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Building a consent from scratch gives the same document as reading it. */
+
+static void
+test_consent_built_from_scratch_equals_the_document (void **state)
+{
+  g_autoptr(iop_consent) doc = load ("valid/specific.json");
+  g_autoptr(iop_consent) c = iop_consent_new ("specific", NULL);
+  g_autoptr(iop_consent_report) empty = iop_consent_validate (c);
+  g_autofree char *want = iop_consent_to_json (doc);
+  g_autofree char *got = NULL;
+  (void) state;
+
+  assert_false (iop_consent_report_is_valid (empty));
+  assert_true (iop_consent_set_id (c, "consent-specific-1", NULL));
+  assert_true (iop_consent_set_patient (c, "Test Patient Two", "pt-0002", NULL));
+  iop_consent_set_disclosing_party (c, NULL, "the clinical staff of the intensive outpatient program");
+  iop_consent_set_information (c, "Discharge summary, current medications and the continuing-care plan");
+  for (const char *const *dc = (const char *const[]) { "diagnoses", "medications", "care-plan", "counseling-notes", NULL };
+       *dc != NULL; dc++)
+    assert_true (iop_consent_add_data_class (c, *dc, NULL));
+  assert_true (iop_consent_add_recipient (c, "Hillside Outpatient Counseling", "NPI:1234567893", NULL, NULL));
+  assert_true (iop_consent_add_intermediary (c, "Valley Health Information Exchange", NULL, NULL, NULL));
+  assert_true (iop_consent_add_participant (c, "Lakeview Primary Care", NULL));
+  assert_true (iop_consent_add_purpose (c, "treatment", NULL));
+  assert_true (iop_consent_add_purpose (c, "patient-request", NULL));
+  iop_consent_set_revocation_statement (c, true, "Tell the front desk in writing", true);
+  assert_true (iop_consent_set_expiration (c, "date", "2026-12-31", NULL));
+  assert_true (iop_consent_set_signature (c, "Guardian of Test Patient Two", "authorized-representative", false, NULL));
+  assert_true (iop_consent_set_date_signed (c, "2026-04-15", NULL));
+  got = iop_consent_to_json (c);
+  assert_string_equal (got, want);
+}
+
+static void
+test_consent_setters_refuse_bad_arguments (void **state)
+{
+  g_autoptr(iop_consent) c = iop_consent_new ("tpo", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  iop_error *err = NULL;
+  (void) state;
+
+  assert_null (iop_consent_new ("general", &err));
+  assert_int_equal (iop_error_get_code (err), IOP_ERROR_INVALID_ARGUMENT);
+  iop_error_free (err);
+  assert_true (iop_consent_set_expiration (c, "event", "end of treatment", NULL));
+  assert_true (iop_consent_add_purpose (c, "treatment", NULL));
+  assert_true (iop_consent_add_data_class (c, "medications", NULL));
+  before = iop_consent_to_json (c);
+#define REFUSED(call)                                                             \
+  do {                                                                            \
+    iop_error *e = NULL;                                                          \
+    if (call)                                                                     \
+      fail_msg ("accepted: %s", #call);                                           \
+    if (e == NULL || iop_error_get_code (e) != IOP_ERROR_INVALID_ARGUMENT)        \
+      fail_msg ("%s: expected INVALID_ARGUMENT", #call);                          \
+    assert_no_phi (iop_error_get_message (e), #call);                             \
+    iop_error_free (e);                                                           \
+  } while (0)
+  REFUSED (iop_consent_set_id (c, "consent #1", &e));
+  REFUSED (iop_consent_set_patient (c, "Test Patient", "pt-000 1", &e));
+  REFUSED (iop_consent_add_data_class (c, "psychotherapy-notes", &e));
+  REFUSED (iop_consent_add_data_class (c, "medications", &e));
+  REFUSED (iop_consent_add_purpose (c, "marketing", &e));
+  REFUSED (iop_consent_add_purpose (c, "treatment", &e));
+  REFUSED (iop_consent_add_recipient (c, NULL, NULL, NULL, &e));
+  REFUSED (iop_consent_add_recipient (c, "Hillside", NULL, "employers", &e));
+  REFUSED (iop_consent_add_intermediary (c, NULL, NULL, "treating-providers", &e));
+  REFUSED (iop_consent_add_participant (c, "Lakeview", &e));
+  REFUSED (iop_consent_set_expiration (c, "when-discharged", NULL, &e));
+  REFUSED (iop_consent_set_expiration (c, "date", "12/31/2026", &e));
+  REFUSED (iop_consent_set_expiration (c, "date", NULL, &e));
+  REFUSED (iop_consent_set_expiration (c, "none", "2026-12-31", &e));
+  REFUSED (iop_consent_set_event_occurred (c, "2026-02-30", &e));
+  REFUSED (iop_consent_set_signature (c, "Test Patient", "friend", true, &e));
+  REFUSED (iop_consent_set_date_signed (c, "2026-02-30", &e));
+#undef REFUSED
+  after = iop_consent_to_json (c);
+  assert_string_equal (before, after); /* unchanged by every refusal */
+
+  /* An intermediary's participants, and an event that occurred. */
+  assert_true (iop_consent_add_recipient (c, "Hillside", NULL, NULL, NULL));
+  assert_false (iop_consent_add_participant (c, "Lakeview", NULL));
+  assert_true (iop_consent_add_intermediary (c, NULL, "HIE-7", "treating-providers", NULL));
+  assert_true (iop_consent_add_participant (c, "Lakeview", NULL));
+  assert_true (iop_consent_set_event_occurred (c, "2026-09-30", NULL));
+  assert_null (iop_consent_get_expiration_date (c));
+  {
+    g_autofree char *json = iop_consent_to_json (c);
+    g_autoptr(JsonNode) root = parse_json (json);
+    JsonArray *rec = json_node_get_array (json_at (root, "recipients", NULL));
+    JsonObject *hie = json_array_get_object_element (rec, 1);
+    assert_true (json_object_get_boolean_member (hie, "intermediary"));
+    assert_str (json_object_get_string_member (hie, "participant_class"), "treating-providers");
+    assert_str (json_node_get_string (json_array_get_element (json_object_get_array_member (hie, "participants"), 0)),
+                "Lakeview");
+    assert_str (json_node_get_string (json_at (root, "expiration", "occurred", NULL)), "2026-09-30");
+  }
+  assert_true (iop_consent_set_expiration (c, "none", NULL, NULL));
+  assert_false (iop_consent_set_event_occurred (c, "2026-09-30", NULL));
+  assert_true (iop_consent_set_id (c, NULL, NULL));
+  assert_null (iop_consent_get_id (c));
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 static const struct {
   const char *file;
@@ -733,6 +837,8 @@ main (void)
     cmocka_unit_test (test_consent_decision_json),
     cmocka_unit_test (test_consent_round_trip_is_byte_identical),
     cmocka_unit_test (test_consent_getters_and_revocation),
+    cmocka_unit_test (test_consent_built_from_scratch_equals_the_document),
+    cmocka_unit_test (test_consent_setters_refuse_bad_arguments),
     cmocka_unit_test (test_consent_invalid_documents_fail_with_the_expected_code_and_path),
     cmocka_unit_test (test_consent_invalid_corpus_matches_the_table),
     cmocka_unit_test (test_consent_missing_file_and_bad_text),

@@ -262,6 +262,47 @@ class Documents(unittest.TestCase):
         self.assertEqual(spec["provision"]["period"], {"start": "2026-04-15", "end": "2026-12-31"})
         self.assertNotIn("provision", spec["provision"])
 
+    def test_built_from_scratch_equals_the_document(self):
+        c = iop.Consent("tpo")
+        self.assertFalse(c.validate().is_valid())
+        c.set_id("consent-tpo-1")
+        c.set_patient("Test Patient One", "pt-0001")
+        c.set_disclosing_party("Riverside Intensive Outpatient Program", None)
+        c.set_information("All my substance use disorder treatment records held by the program")
+        for dc in ("sud-treatment", "diagnoses", "medications", "assessments", "outcome-measures", "care-plan",
+                   "attendance"):
+            c.add_data_class(dc)
+        for rc in ("treating-providers", "health-plans", "third-party-payers", "program-operations"):
+            c.add_recipient(None, None, rc)
+        for p in ("treatment", "payment", "health-care-operations"):
+            c.add_purpose(p)
+        c.set_revocation_statement(True, "Send a signed letter to the program's privacy officer", True)
+        c.set_expiration("none", None)
+        c.set_signature("Test Patient One", "patient", True)
+        c.set_date_signed("2026-03-02")
+        d = doc("tpo.json")
+        c.set_statements(d["redisclosure_statement"], d["refusal_consequences_statement"])
+        self.assertEqual(c.to_json(), load("tpo.json").to_json())
+
+    def test_setters_refuse_bad_arguments(self):
+        c = iop.Consent("specific")
+        with self.assertRaises(iop.InvalidArgumentError):
+            iop.Consent("general")
+        c.add_purpose("treatment")
+        for call in (lambda: c.set_id("consent #1"), lambda: c.add_purpose("treatment"),
+                     lambda: c.add_purpose("marketing"), lambda: c.add_data_class("psychotherapy-notes"),
+                     lambda: c.add_recipient(None, None, None), lambda: c.add_recipient("Hillside", None, "employers"),
+                     lambda: c.add_participant("Lakeview"), lambda: c.set_expiration("date", "12/31/2026"),
+                     lambda: c.set_expiration("none", "2026-12-31"), lambda: c.set_event_occurred("2026-09-30"),
+                     lambda: c.set_signature("Guardian", "friend", False), lambda: c.set_date_signed("2026-02-30")):
+            with self.assertRaises(iop.InvalidArgumentError):
+                call()
+        c.add_intermediary("Valley Health Information Exchange", None, None)
+        c.add_participant("Lakeview Primary Care")
+        self.assertEqual(json.loads(c.to_json())["recipients"][0]["participants"], ["Lakeview Primary Care"])
+        with self.assertRaises(ValueError):
+            c.add_purpose(None)
+
     def test_objects_outlive_their_consent(self):
         c = load("tpo-revoked.json")
         d = c.check("X", None, "research", "2026-07-01")
