@@ -56,7 +56,7 @@
 %rename("%(strip:[iop_])s", %$isfunction) "";
 
 /* Everything the classes below cover. */
-%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|program|episode|attendance_summary|careplan_template|careplan|escalations|consent_report|consent_decision)_", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|program|episode|attendance_summary|careplan_template|careplan|escalations|readiness|consent_report|consent_decision)_", %$isfunction) "";
 /* Consent: every function but the two that take a nullable consent, iop.consent_check() and
  * iop.consent_require(), which stay free functions (the gate also exists as Consent.require()). */
 %rename("$ignore", regexmatch$name="^iop_consent_(new|free|copy|to_|get_|set_|add_|validate|data_class|recipient_class|purpose_to)", %$isfunction) "";
@@ -836,6 +836,8 @@ struct iop_consent_decision {};
   const char *get_kind ();
   /** The document's identifier, or None. */
   const char *get_id ();
+  /** The patient's identifier (the client identifier of libiop's records), or None. */
+  const char *get_patient_id ();
   /** The date signed, "YYYY-MM-DD", or None. */
   const char *get_date_signed ();
   /** The expiration date (the last day in effect), or None for an event, "none" or a missing expiration. */

@@ -1673,3 +1673,10 @@ iop_consent_to_fhir (const iop_consent *c, iop_error **error)
   json_builder_end_object (b);
   return iop_json_builder_to_string (b);
 }
+
+const char *
+iop_consent_get_patient_id (const iop_consent *consent)
+{
+  g_return_val_if_fail (consent != NULL, NULL);
+  return consent->patient_id;
+}

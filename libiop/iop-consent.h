@@ -313,6 +313,14 @@ IOP_API const char *iop_consent_get_kind (const iop_consent *consent);
 IOP_API const char *iop_consent_get_id (const iop_consent *consent);
 
 /**
+ * @brief The patient's identifier (the pseudonymous client identifier of libiop's records).
+ * @param consent A consent.
+ * @return (transfer none) (nullable) Owned by @p consent; NULL when the document has none.
+ * @since 0.1
+ */
+IOP_API const char *iop_consent_get_patient_id (const iop_consent *consent);
+
+/**
  * @brief The date the consent was signed.
  * @param consent A consent.
  * @return (transfer none) (nullable) "YYYY-MM-DD", owned by @p consent; NULL when missing.

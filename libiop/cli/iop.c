@@ -27,6 +27,8 @@ static const IopCommand commands[] = {
   { "attendance", "Summarize an episode's attendance per ISO week, with engagement flags", iop_cmd_attendance },
   { "plan", "Make a continuing-care plan (tapered contact, activities, referrals) for an episode", iop_cmd_plan },
   { "escalate", "Apply escalation rules to a continuing-care plan's contact log and measures", iop_cmd_escalate },
+  { "readiness", "Check whether an episode is ready to move to the continuing-care plan's receiving provider", iop_cmd_readiness },
+  { "export", "Export a continuing-care plan (FHIR R4 Bundle or transition package), consent permitting", iop_cmd_export },
   { "consent", "42 CFR Part 2 consent: check a disclosure, validate the elements, export FHIR Consent", iop_cmd_consent },
   { "instruments", "List the outcome instruments (PHQ-9, GAD-7, AUDIT, AUDIT-C, DAST-10, BAM)", iop_cmd_instruments },
   { "score", "Score one administration of an outcome instrument, with band and safety flags", iop_cmd_score },

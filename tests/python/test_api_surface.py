@@ -115,6 +115,7 @@ MODULE_NAMES = [
     "Placer",
     "Program",
     "Range",
+    "Readiness",
     "Recommendation",
     "Schedule",
     "Score",
@@ -189,6 +190,7 @@ CLASS_NAMES = {
     "CarePlan": [
         "add_item",
         "add_relapse_prevention",
+        "check_readiness",
         "copy",
         "escalate",
         "from_file",
@@ -217,7 +219,9 @@ CLASS_NAMES = {
         "record_measure",
         "set_first_appointment",
         "set_receiving_provider",
+        "to_fhir",
         "to_json",
+        "transition_package",
     ],
     "CarePlanTemplate": [
         "default_pack_json",
@@ -269,6 +273,7 @@ CLASS_NAMES = {
         "get_expiration_date",
         "get_id",
         "get_kind",
+        "get_patient_id",
         "get_revocation_date",
         "purpose_to_code",
         "recipient_class_is_known",
@@ -501,6 +506,14 @@ CLASS_NAMES = {
         "max",
         "max_exclusive",
         "min",
+    ],
+    "Readiness": [
+        "get_item",
+        "get_n_items",
+        "get_passed",
+        "get_text",
+        "is_ready",
+        "to_json",
     ],
     "Recommendation": [
         "alternatives",
