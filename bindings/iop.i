@@ -39,12 +39,13 @@
                                 const char *id, const char *instrument_id, const char *scale_id,
                                 const char *flag_id, const char *date, const char *instrument,
                                 const char *dimension, const char *kind, const char *claims_json,
-                                const char *certified };
+                                const char *certified, const char *recipient, const char *purpose };
 %apply const char *IOP_PATH { const char *path };
 /* Required objects: None/nil is refused (ValueError) before it reaches C. */
 %apply Pointer NONNULL { iop_measure_set *set, iop_placer *placer, const iop_assessment *assessment,
                          iop_recommendation *recommendation, const iop_level *level,
                          const iop_schedule *schedule };
+/* The gate's consent may be None ("no consent on file"); the methods' self never is. */
 
 /* The function-like macro IOP_CHECK_VERSION cannot be wrapped; keep its comment off the next
  * declaration. */
@@ -55,7 +56,11 @@
 %rename("%(strip:[iop_])s", %$isfunction) "";
 
 /* Everything the classes below cover. */
-%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|program|episode|attendance_summary|careplan_template|careplan|escalations)_", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|program|episode|attendance_summary|careplan_template|careplan|escalations|readiness|consent_report|consent_decision)_", %$isfunction) "";
+/* Consent: every function but the two that take a nullable consent, iop.consent_check() and
+ * iop.consent_require(), which stay free functions (the gate also exists as Consent.require()). */
+%rename("$ignore", regexmatch$name="^iop_consent_(new|free|copy|to_|get_|set_|add_|validate|data_class|recipient_class|purpose_to)", %$isfunction) "";
+%newobject iop_consent_check;
 %ignore iop_error_get_code;
 %ignore iop_error_get_message;
 %ignore iop_error_get_path;
@@ -76,6 +81,9 @@
 %rename(Schedule) iop_schedule;
 %rename(ComplianceRules) iop_compliance_rules;
 %rename(ComplianceReport) iop_compliance_report;
+%rename(Consent) iop_consent;
+%rename(ConsentReport) iop_consent_report;
+%rename(ConsentDecision) iop_consent_decision;
 %nodefaultctor iop_continuum;
 %nodefaultdtor iop_continuum;
 %nodefaultctor iop_level;
@@ -100,6 +108,12 @@
 %nodefaultdtor iop_compliance_rules;
 %nodefaultctor iop_compliance_report;
 %nodefaultdtor iop_compliance_report;
+%nodefaultctor iop_consent;
+%nodefaultdtor iop_consent;
+%nodefaultctor iop_consent_report;
+%nodefaultdtor iop_consent_report;
+%nodefaultctor iop_consent_decision;
+%nodefaultdtor iop_consent_decision;
 
 %include <libiop/iop-version.h>
 %include <libiop/iop-error.h>
@@ -108,6 +122,7 @@
 %include <libiop/iop-placement.h>
 %include <libiop/iop-schedule.h>
 %include <libiop/iop-compliance.h>
+%include <libiop/iop-consent.h>
 
 /* Empty bodies for SWIG only (the C compiler still sees incomplete types); declared after the
  * headers so that the enum constants used as default arguments are defined first. */
@@ -135,6 +150,12 @@ struct iop_schedule {};
 struct iop_compliance_rules {};
 /** The rules checked and their results (passed, status, measured, required, source). */
 struct iop_compliance_report {};
+/** A 42 CFR Part 2 consent (a libiop-consent document): every 2.31(a) element, kind tpo or specific, revocation. Consent.from_json() / Consent.from_file() read one. */
+struct iop_consent {};
+/** The 2.31(a) elements a consent lacks or gets wrong (element id and text per issue). */
+struct iop_consent_report {};
+/** Whether one disclosure is permitted by a consent, with every reason (code and text) when not. */
+struct iop_consent_decision {};
 
 %newobject iop_continuum::iop_continuum;
 %newobject iop_continuum::from_json;
@@ -742,6 +763,136 @@ struct iop_compliance_report {};
     return l != NULL ? iop_level_ref (l) : NULL;
   }
   /** The report as compact JSON text. */
+  char *to_json ();
+}
+
+%newobject iop_consent::iop_consent;
+%newobject iop_consent::from_json;
+%newobject iop_consent::from_file;
+%newobject iop_consent::copy_consent;
+%newobject iop_consent::to_json;
+%newobject iop_consent::to_fhir_json;
+%newobject iop_consent::validate_consent;
+%newobject iop_consent::check_disclosure;
+%rename(copy) iop_consent::copy_consent;
+%rename(to_fhir) iop_consent::to_fhir_json;
+%rename(validate) iop_consent::validate_consent;
+%rename(check) iop_consent::check_disclosure;
+%rename(require) iop_consent::require_disclosure;
+%rename(set_revocation) iop_consent::set_revocation_date;
+%rename(data_class_is_known) iop_consent::known_data_class;
+%rename(recipient_class_is_known) iop_consent::known_recipient_class;
+%rename(purpose_to_code) iop_consent::purpose_code;
+
+%extend iop_consent {
+  /** Starts an empty consent of a kind ("tpo" or "specific"); fill it in with the setters and adders, and see validate(). */
+  iop_consent (const char *kind, iop_error **error) { return iop_consent_new (kind, error); }
+  ~iop_consent () { iop_consent_free ($self); }
+  /** Sets the consent's identifier (a FHIR id), or clears it with None. */
+  bool set_id (const char *id_or_none, iop_error **error);
+  /** Sets the patient's name and pseudonymous id (a FHIR id); raises InvalidArgumentError for a malformed id. */
+  bool set_patient (const char *name_or_none, const char *id_or_none, iop_error **error);
+  /** Sets who may make the disclosure: a name, or a class of persons as free text. */
+  void set_disclosing_party (const char *name_or_none, const char *class_or_none);
+  /** Sets the description of the information to be disclosed. */
+  void set_information (const char *description_or_none);
+  /** Adds a documented data class; raises InvalidArgumentError for an unknown or repeated one. */
+  bool add_data_class (const char *kind, iop_error **error);
+  /** Adds a recipient by name and/or identifier, or by documented class. */
+  bool add_recipient (const char *name_or_none, const char *identifier_or_none, const char *class_or_none, iop_error **error);
+  /** Adds an intermediary (such as an HIE), optionally designating its participants by class. */
+  bool add_intermediary (const char *name_or_none, const char *identifier_or_none, const char *class_or_none, iop_error **error);
+  /** Names a participant of the intermediary added last. */
+  bool add_participant (const char *text, iop_error **error);
+  /** Adds a documented purpose; raises InvalidArgumentError for an unknown or repeated one. */
+  bool add_purpose (const char *purpose, iop_error **error);
+  /** Sets the revocation statement: right to revoke in writing, how, reliance exception. */
+  void set_revocation_statement (bool right_to_revoke_in_writing, const char *how_or_none, bool reliance_exception);
+  /** Sets the expiration: ("date", "YYYY-MM-DD"), ("event", text) or ("none", None). */
+  bool set_expiration (const char *kind, const char *value_or_none, iop_error **error);
+  /** Records the date the expiring event occurred. */
+  bool set_event_occurred (const char *date, iop_error **error);
+  /** Sets the signature: signer, role ("patient" or "authorized-representative"), electronic or not. */
+  bool set_signature (const char *signer_or_none, const char *kind, bool electronic, iop_error **error);
+  /** Sets the date signed. */
+  bool set_date_signed (const char *date, iop_error **error);
+  /** Sets the statements a TPO consent requires: redisclosure under HIPAA, consequences of refusing to sign. */
+  void set_statements (const char *redisclosure_or_none, const char *refusal_or_none);
+  /** Reads a consent document; raises ParseError or InvalidDataError naming the JSON path (never a value). Missing elements still load: see validate(). */
+  static iop_consent *from_json (const char *json, iop_error **error) { return iop_consent_new_from_json (json, error); }
+  /** Reads a consent document from a file; raises IoError, ParseError or InvalidDataError. */
+  static iop_consent *from_file (const char *path, iop_error **error) { return iop_consent_new_from_file (path, error); }
+  /** Whether a data class is in the documented set ("medications", "counseling-notes", ...). */
+  static bool known_data_class (const char *kind) { return iop_consent_data_class_is_known (kind); }
+  /** Whether a recipient class is in the documented set ("treating-providers", "health-plans", ...). */
+  static bool known_recipient_class (const char *kind) { return iop_consent_recipient_class_is_known (kind); }
+  /** The HL7 v3 PurposeOfUse code of a purpose ("treatment" -> "TREAT"), or None. */
+  static const char *purpose_code (const char *purpose) { return iop_consent_purpose_to_code (purpose); }
+  /** A copy of the consent. */
+  iop_consent *copy_consent () { return iop_consent_copy ($self); }
+  /** The consent as compact JSON text (byte-identical after a round trip). */
+  char *to_json ();
+  /** "tpo" or "specific". */
+  const char *get_kind ();
+  /** The document's identifier, or None. */
+  const char *get_id ();
+  /** The patient's identifier (the client identifier of libiop's records), or None. */
+  const char *get_patient_id ();
+  /** The date signed, "YYYY-MM-DD", or None. */
+  const char *get_date_signed ();
+  /** The expiration date (the last day in effect), or None for an event, "none" or a missing expiration. */
+  const char *get_expiration_date ();
+  /** The revocation date, or None. */
+  const char *get_revocation_date ();
+  /** Records the revocation (effective from date on); raises InvalidArgumentError for a malformed date. */
+  void set_revocation_date (const char *date, const char *how_or_none = NULL, iop_error **error) {
+    iop_consent_set_revocation ($self, date, how_or_none, error);
+  }
+  /** Lists every 2.31(a) element the consent lacks or gets wrong. */
+  iop_consent_report *validate_consent () { return iop_consent_validate ($self); }
+  /** Decides whether a disclosure is permitted, with every reason; raises InvalidArgumentError for bad arguments. */
+  iop_consent_decision *check_disclosure (const char *recipient, const char *recipient_class_or_none, const char *purpose,
+                                          const char *date, const char *data_class_or_none = NULL, iop_error **error) {
+    return iop_consent_check ($self, recipient, recipient_class_or_none, purpose, date, data_class_or_none, error);
+  }
+  /** The gate: returns True when the disclosure is permitted, raises PermissionDeniedError (code 8) with the first reason otherwise. */
+  bool require_disclosure (const char *recipient, const char *recipient_class_or_none, const char *purpose,
+                           const char *date, const char *data_class_or_none = NULL, iop_error **error) {
+    return iop_consent_require ($self, recipient, recipient_class_or_none, purpose, date, data_class_or_none, error);
+  }
+  /** The consent as a FHIR R4 Consent resource (compact JSON text). */
+  char *to_fhir_json (iop_error **error) { return iop_consent_to_fhir ($self, error); }
+}
+
+%newobject iop_consent_report::to_json;
+
+%extend iop_consent_report {
+  ~iop_consent_report () { iop_consent_report_free ($self); }
+  /** Whether the consent has every required element. */
+  bool is_valid ();
+  /** The number of issues. */
+  size_t get_n_issues ();
+  /** The element id of the index-th issue ("patient", "expiration", ...), or None. */
+  const char *get_element (size_t index);
+  /** The text of the index-th issue, or None. */
+  const char *get_text (size_t index);
+  /** The report as compact JSON text (valid, kind, issues). */
+  char *to_json ();
+}
+
+%newobject iop_consent_decision::to_json;
+
+%extend iop_consent_decision {
+  ~iop_consent_decision () { iop_consent_decision_free ($self); }
+  /** Whether the disclosure is permitted. */
+  bool is_permitted ();
+  /** The number of reasons it is not. */
+  size_t get_n_reasons ();
+  /** The code of the index-th reason ("revoked", "expired", ...), or None. */
+  const char *get_reason_code (size_t index);
+  /** The text of the index-th reason, or None. */
+  const char *get_reason_text (size_t index);
+  /** The decision as compact JSON text (permitted, purpose, date, data_class, reasons). */
   char *to_json ();
 }
 

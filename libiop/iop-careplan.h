@@ -16,6 +16,7 @@
 #include "iop-error.h"
 #include "iop-measure.h"
 #include "iop-episode.h"
+#include "iop-consent.h"
 
 /**
  * @brief Continuing care after IOP: a dated plan of tapered telephone contact, alumni meetings,
@@ -46,6 +47,8 @@ typedef struct iop_careplan_template iop_careplan_template;
 typedef struct iop_careplan iop_careplan;
 /** @brief The escalations a plan calls for on a date. Single owner. @since 0.1 */
 typedef struct iop_escalations iop_escalations;
+/** @brief A transition-readiness checklist. Single owner. @since 0.1 */
+typedef struct iop_readiness iop_readiness;
 
 /**
  * @brief The state of one planned contact or activity.
@@ -547,6 +550,133 @@ IOP_API const char *iop_escalations_get_source (const iop_escalations *escalatio
  * @since 0.1
  */
 IOP_API char *iop_escalations_to_json (const iop_escalations *escalations) IOP_WARN_UNUSED_RESULT;
+
+/**
+ * @brief Checks whether an episode is ready to move to the plan's receiving provider.
+ * The checklist, in order: "final-stage-goals" (the episode is in a final stage of its program,
+ * one with no next stage, and that stage's goals are met: none proposed, active or not achieved,
+ * at least one achieved or waived); "stage-of-change" (one of the template's stages, built in:
+ * action or maintenance); "recent-measures" (at least one measure recorded in the plan within the
+ * template's window before @p as_of, and none of them with an urgent safety flag such as PHQ-9
+ * item 9); "receiving-provider" (the plan names one); "first-appointment" (recorded, on or after
+ * the plan's start and within the template's number of days of it); "consent" (the consent
+ * permits disclosing the care plan to the receiving provider, a treating provider, for treatment
+ * on @p as_of; iop_consent_check()), and it is the client's (its patient identifier is the
+ * plan's client identifier).
+ * @param plan A plan.
+ * @param episode The plan's episode.
+ * @param consent (nullable) The consent on file; NULL for none (the consent item fails).
+ * @param as_of "YYYY-MM-DD".
+ * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for a bad date or an episode of
+ *        another client.
+ * @return (transfer full) (nullable) The checklist; release with iop_readiness_free(). NULL on error.
+ * @since 0.1
+ */
+IOP_API iop_readiness *iop_careplan_check_readiness (const iop_careplan *plan, const iop_episode *episode,
+                                                     const iop_consent *consent, const char *as_of,
+                                                     iop_error **error) IOP_WARN_UNUSED_RESULT;
+
+/**
+ * @brief Releases a checklist.
+ * @param readiness (nullable) A checklist; NULL is a harmless no-op.
+ * @since 0.1
+ */
+IOP_API void iop_readiness_free (iop_readiness *readiness);
+
+/**
+ * @brief Whether every item of the checklist passed.
+ * @param readiness A checklist.
+ * @return True when ready.
+ * @since 0.1
+ */
+IOP_API bool iop_readiness_is_ready (const iop_readiness *readiness);
+
+/**
+ * @brief The number of checklist items.
+ * @param readiness A checklist.
+ * @return The count.
+ * @since 0.1
+ */
+IOP_API size_t iop_readiness_get_n_items (const iop_readiness *readiness);
+
+/**
+ * @brief The identifier of the @p index-th item, such as "consent".
+ * @param readiness A checklist.
+ * @param index An item index.
+ * @return (transfer none) (nullable) The identifier, or NULL when out of range.
+ * @since 0.1
+ */
+IOP_API const char *iop_readiness_get_item (const iop_readiness *readiness, size_t index);
+
+/**
+ * @brief Whether the @p index-th item passed.
+ * @param readiness A checklist.
+ * @param index An item index.
+ * @return True when it passed (false also when out of range).
+ * @since 0.1
+ */
+IOP_API bool iop_readiness_get_passed (const iop_readiness *readiness, size_t index);
+
+/**
+ * @brief Why the @p index-th item passed or failed (no values from the records).
+ * @param readiness A checklist.
+ * @param index An item index.
+ * @return (transfer none) (nullable) The text, or NULL when out of range.
+ * @since 0.1
+ */
+IOP_API const char *iop_readiness_get_text (const iop_readiness *readiness, size_t index);
+
+/**
+ * @brief Serializes the checklist: `ready`, `as_of`, `items[{id, passed, text, source}]`.
+ * @param readiness A checklist.
+ * @return (transfer full) Compact UTF-8 JSON; release with iop_free().
+ * @since 0.1
+ */
+IOP_API char *iop_readiness_to_json (const iop_readiness *readiness) IOP_WARN_UNUSED_RESULT;
+
+/**
+ * @brief Exports the plan as a FHIR R4 Bundle (type collection): a CarePlan (US Core category
+ *        assess-plan) with a Goal per episode goal, a ServiceRequest per plan item and a
+ *        Condition per diagnosis, every resource labelled as 42 CFR Part 2 data (DS4P).
+ * Gated: the consent must permit disclosing each of the data classes "care-plan", "diagnoses"
+ * and "sud-treatment" to @p recipient, as a treating provider, for treatment on @p date
+ * (iop_consent_require(): a TPO consent covering treating providers, or a consent naming the recipient),
+ * and the consent's patient identifier must be the plan's client identifier.
+ * Identifiers in the Bundle are derived from the plan, so the same plan exports the same bytes.
+ * @param plan A plan.
+ * @param episode The plan's episode.
+ * @param consent (nullable) The consent on file; NULL is refused.
+ * @param recipient The recipient's name or identifier (as named in the consent).
+ * @param date The disclosure date, "YYYY-MM-DD".
+ * @param error (out) (optional) #IOP_ERROR_PERMISSION_DENIED when the consent does not permit the
+ *        disclosure; #IOP_ERROR_INVALID_ARGUMENT for a bad date or an episode of another client.
+ * @return (transfer full) (nullable) The Bundle as compact JSON; release with iop_free(). NULL on error.
+ * @since 0.1
+ */
+IOP_API char *iop_careplan_to_fhir (const iop_careplan *plan, const iop_episode *episode, const iop_consent *consent,
+                                    const char *recipient, const char *date, iop_error **error) IOP_WARN_UNUSED_RESULT;
+
+/**
+ * @brief The transition package for the receiving provider (format "libiop-transition-package"):
+ *        client, diagnoses, level of care and its history, stage of change, treatment stage and
+ *        goals, the attendance summary up to @p date, recorded measures, and the plan with its
+ *        relapse-prevention plan.
+ * Gated: the consent must permit disclosing each of "sud-treatment", "diagnoses", "care-plan",
+ * "attendance" and "outcome-measures" to @p recipient, as a treating provider, for treatment on @p date,
+ * and the consent's patient identifier must be the plan's client identifier.
+ * @param plan A plan.
+ * @param episode The plan's episode.
+ * @param consent (nullable) The consent on file; NULL is refused.
+ * @param recipient The recipient's name or identifier.
+ * @param date The disclosure date, "YYYY-MM-DD", on or after the admission.
+ * @param error (out) (optional) #IOP_ERROR_PERMISSION_DENIED when not permitted;
+ *        #IOP_ERROR_INVALID_ARGUMENT for a bad date or an episode of another client.
+ * @return (transfer full) (nullable) Compact UTF-8 JSON; release with iop_free(). NULL on error.
+ * @since 0.1
+ */
+IOP_API char *iop_careplan_transition_package (const iop_careplan *plan, const iop_episode *episode,
+                                               const iop_consent *consent, const char *recipient, const char *date,
+                                               iop_error **error) IOP_WARN_UNUSED_RESULT;
 
 IOP_END_DECLS
 

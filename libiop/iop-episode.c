@@ -2058,3 +2058,10 @@ out:
   iop_compliance_rules_unref (owned);
   return report;
 }
+
+iop_program *
+iop_episode_get_program (const iop_episode *episode)
+{
+  g_return_val_if_fail (episode != NULL, NULL);
+  return episode->program;
+}

@@ -885,6 +885,15 @@ IOP_API const char *iop_attendance_summary_get_flag_date (const iop_attendance_s
  */
 IOP_API char *iop_attendance_summary_to_json (const iop_attendance_summary *summary) IOP_WARN_UNUSED_RESULT;
 
+/**
+ * @brief The program pack the episode follows.
+ * @param episode An episode.
+ * @return (transfer none) The program, alive as long as the episode; take a reference with
+ *         iop_program_ref() to keep it longer.
+ * @since 0.1
+ */
+IOP_API iop_program *iop_episode_get_program (const iop_episode *episode);
+
 IOP_END_DECLS
 
 #endif /* IOP_EPISODE_H */

@@ -33,5 +33,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_attendance_summary, iop_attendance_summary_fr
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_careplan_template, iop_careplan_template_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_careplan, iop_careplan_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_escalations, iop_escalations_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_readiness, iop_readiness_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_consent, iop_consent_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_consent_report, iop_consent_report_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_consent_decision, iop_consent_decision_free)
 
 #endif /* IOP_GLIB_H */

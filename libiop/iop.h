@@ -25,6 +25,7 @@
 #include "iop-program.h"
 #include "iop-episode.h"
 #include "iop-careplan.h"
+#include "iop-consent.h"
 #undef IOP_INSIDE
 
 #endif /* IOP_H */

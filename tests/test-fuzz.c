@@ -1,8 +1,8 @@
 /*
  * Mutation robustness: every loader gets thousands of corrupted variants of valid documents (the
- * built-in packs, an assessment, a measure series, a schedule, a claims document, an episode).
- * Each load must either succeed or fail with an error that has a message; never crash, hang or
- * leak. An episode that loads must also write itself back byte for byte. Run
+ * built-in packs, an assessment, a measure series, a schedule, a claims document, an episode,
+ * consents). Each load must either succeed or fail with an error that has a message; never crash,
+ * hang or leak. An episode or consent that loads must also write itself back byte for byte. Run
  * under ASan+UBSan and valgrind in CI, this is the project's standing fuzz smoke test. The
  * mutations are deterministic (a fixed xorshift seed), so a failure reproduces exactly; set
  * IOP_FUZZ_ROUNDS for a longer run.
@@ -150,6 +150,35 @@ load_program (const char *text, iop_error **error)
   return p != NULL;
 }
 
+/* Whatever consent loads must also validate, decide, gate, serialize byte-stably and export. */
+static gboolean
+load_consent (const char *text, iop_error **error)
+{
+  iop_consent *c = iop_consent_new_from_json (text, error);
+  if (c != NULL)
+    {
+      g_autofree char *json = iop_consent_to_json (c);
+      g_autofree char *fhir = iop_consent_to_fhir (c, NULL);
+      iop_consent *again = iop_consent_new_from_json (json, NULL);
+      g_autofree char *json2 = NULL;
+      iop_consent_report *report = iop_consent_validate (c);
+      iop_consent_decision *d = iop_consent_check (c, "Lakeview Primary Care", "treating-providers", "treatment",
+                                                   "2026-06-01", "counseling-notes", NULL);
+      assert_non_null (fhir);
+      assert_non_null (again);
+      json2 = iop_consent_to_json (again);
+      assert_string_equal (json, json2);
+      assert_non_null (d);
+      assert_int_equal (iop_consent_decision_is_permitted (d), iop_consent_decision_get_n_reasons (d) == 0);
+      (void) iop_consent_require (c, "Hillside", NULL, "payment", "2026-12-31", NULL, NULL);
+      iop_consent_decision_free (d);
+      iop_consent_report_free (report);
+      iop_consent_free (again);
+    }
+  iop_consent_free (c);
+  return c != NULL;
+}
+
 static void
 fuzz (const char *seed_text, Loader loader, guint32 seed, guint n)
 {
@@ -227,6 +256,20 @@ test_fuzz_schedule_document_reader (void **state)
   assert_true (iop_schedule_add_session (s, IOP_FRIDAY, NULL, 60, "individual-counseling", NULL));
   text = iop_schedule_to_json (s);
   fuzz (text, load_schedule, 42u, rounds () * 2);
+}
+
+static void
+test_fuzz_consent_document_reader (void **state)
+{
+  static const char *const files[] = { "specific.json", "tpo-revoked.json" };
+  (void) state;
+  for (size_t i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (IOP_TEST_DATA_DIR, "consent", "valid", files[i], NULL);
+      g_autofree char *text = NULL;
+      assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      fuzz (text, load_consent, 2024u + (guint32) i, rounds ());
+    }
 }
 
 /* Patient documents and claims need a pack to be read against: one shared per test. */
@@ -362,6 +405,7 @@ main (void)
     cmocka_unit_test (test_fuzz_program_pack_loader),
     cmocka_unit_test (test_fuzz_schedule_document_reader),
     cmocka_unit_test (test_fuzz_patient_documents_and_claims),
+    cmocka_unit_test (test_fuzz_consent_document_reader),
   };
   iop_test_apply_filters ();
   return cmocka_run_group_tests_name ("fuzz", tests, NULL, NULL);

@@ -152,3 +152,155 @@ iop_cmd_escalate (int argc, char **argv)
               iop_escalations_get_rule (esc, i), iop_escalations_get_date (esc, i), iop_escalations_get_source (esc, i));
   return iop_escalations_get_n (esc) == 0 ? IOP_EXIT_OK : IOP_EXIT_FAILURE;
 }
+
+/* Reads the plan, its episode and (optionally) the consent named by the options. */
+static gboolean
+load_plan_episode_consent (const char *command, const char *plan_path, const char *episode_path,
+                           const char *consent_path, const char *template_path, iop_careplan **plan,
+                           iop_episode **episode, iop_consent **consent, int *status)
+{
+  g_autofree char *plan_text = NULL, *episode_text = NULL;
+  g_autoptr(iop_careplan_template) tpl = NULL;
+  iop_error *error = NULL;
+
+  if (episode_path == NULL)
+    {
+      *status = iop_cli_usage_error (command, "--episode is required");
+      return FALSE;
+    }
+  plan_text = iop_cli_read_file (command, plan_path, status);
+  if (plan_text == NULL)
+    return FALSE;
+  episode_text = iop_cli_read_file (command, episode_path, status);
+  if (episode_text == NULL)
+    return FALSE;
+  tpl = load_template (template_path, &error);
+  if (tpl == NULL || (*plan = iop_careplan_new_from_json (tpl, plan_text, &error)) == NULL ||
+      (*episode = iop_episode_new_from_json (NULL, NULL, episode_text, &error)) == NULL)
+    {
+      *status = iop_cli_fail (command, error);
+      return FALSE;
+    }
+  if (consent_path != NULL)
+    {
+      g_autofree char *consent_text = iop_cli_read_file (command, consent_path, status);
+      if (consent_text == NULL)
+        return FALSE;
+      *consent = iop_consent_new_from_json (consent_text, &error);
+      if (*consent == NULL)
+        {
+          *status = iop_cli_fail (command, error);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static char *
+today_text (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+int
+iop_cmd_readiness (int argc, char **argv)
+{
+  g_autofree char *episode_path = NULL, *consent_path = NULL, *template_path = NULL, *as_of = NULL;
+  gboolean json = FALSE;
+  int status = IOP_EXIT_OK;
+  iop_error *error = NULL;
+  g_autoptr(iop_careplan) plan = NULL;
+  g_autoptr(iop_episode) episode = NULL;
+  g_autoptr(iop_consent) consent = NULL;
+  g_autoptr(iop_readiness) r = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "episode", 0, 0, G_OPTION_ARG_FILENAME, &episode_path, "The plan's episode (required)", "FILE" },
+    { "consent", 0, 0, G_OPTION_ARG_FILENAME, &consent_path, "The consent on file", "FILE" },
+    { "template", 0, 0, G_OPTION_ARG_FILENAME, &template_path, "The plan's care-plan template", "FILE" },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, "Check on this date (default: today)", "YYYY-MM-DD" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
+  };
+
+  if (!iop_cli_parse ("readiness", "PLAN.json",
+                      "Check whether an episode is ready to move to the plan's receiving provider: final-stage "
+                      "goals, stage of change, recent measures without urgent flags, receiving provider, first "
+                      "appointment and consent. Exit status 1 when an item fails.", entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return iop_cli_usage_error ("readiness", argc < 2 ? "missing PLAN.json" : "unexpected argument '%s'",
+                                argc < 2 ? "" : argv[2]);
+  if (!load_plan_episode_consent ("readiness", argv[1], episode_path, consent_path, template_path, &plan, &episode,
+                                  &consent, &status))
+    return status;
+  if (as_of == NULL)
+    as_of = today_text ();
+  r = iop_careplan_check_readiness (plan, episode, consent, as_of, &error);
+  if (r == NULL)
+    return iop_cli_fail ("readiness", error);
+  if (json)
+    {
+      g_autofree char *text = iop_readiness_to_json (r);
+      printf ("%s\n", text);
+    }
+  else
+    {
+      printf ("%s\n", iop_readiness_is_ready (r) ? "Ready for transition" : "Not ready for transition");
+      for (size_t i = 0; i < iop_readiness_get_n_items (r); i++)
+        printf ("  [%-4s] %-18s %s\n", iop_readiness_get_passed (r, i) ? "ok" : "FAIL", iop_readiness_get_item (r, i),
+                iop_readiness_get_text (r, i));
+    }
+  return iop_readiness_is_ready (r) ? IOP_EXIT_OK : IOP_EXIT_FAILURE;
+}
+
+int
+iop_cmd_export (int argc, char **argv)
+{
+  g_autofree char *episode_path = NULL, *consent_path = NULL, *template_path = NULL, *date = NULL;
+  g_autofree char *recipient = NULL, *format = NULL, *text = NULL;
+  int status = IOP_EXIT_OK;
+  iop_error *error = NULL;
+  g_autoptr(iop_careplan) plan = NULL;
+  g_autoptr(iop_episode) episode = NULL;
+  g_autoptr(iop_consent) consent = NULL;
+  const GOptionEntry entries[] = {
+    { "episode", 0, 0, G_OPTION_ARG_FILENAME, &episode_path, "The plan's episode (required)", "FILE" },
+    { "consent", 0, 0, G_OPTION_ARG_FILENAME, &consent_path, "The consent on file (without it, nothing is exported)", "FILE" },
+    { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient, "Who receives it (default: the plan's receiving provider)", "NAME" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, "Disclosure date (default: today)", "YYYY-MM-DD" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "fhir (a FHIR R4 Bundle, the default) or package", "FORMAT" },
+    { "template", 0, 0, G_OPTION_ARG_FILENAME, &template_path, "The plan's care-plan template", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
+  };
+
+  if (!iop_cli_parse ("export", "PLAN.json",
+                      "Export a continuing-care plan with its episode for the receiving provider, as a FHIR R4 "
+                      "Bundle or a libiop transition package. The consent must permit the disclosure (42 CFR "
+                      "Part 2); otherwise nothing is printed and the exit status is 1.", entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return iop_cli_usage_error ("export", argc < 2 ? "missing PLAN.json" : "unexpected argument '%s'",
+                                argc < 2 ? "" : argv[2]);
+  if (format != NULL && g_strcmp0 (format, "fhir") != 0 && g_strcmp0 (format, "package") != 0)
+    return iop_cli_usage_error ("export", "--format must be fhir or package");
+  if (!load_plan_episode_consent ("export", argv[1], episode_path, consent_path, template_path, &plan, &episode,
+                                  &consent, &status))
+    return status;
+  if (recipient == NULL)
+    {
+      if (iop_careplan_get_receiving_provider (plan) == NULL)
+        return iop_cli_failf ("export", "the plan names no receiving provider; give --recipient");
+      recipient = g_strdup (iop_careplan_get_receiving_provider (plan));
+    }
+  if (date == NULL)
+    date = today_text ();
+  if (g_strcmp0 (format, "package") == 0)
+    text = iop_careplan_transition_package (plan, episode, consent, recipient, date, &error);
+  else
+    text = iop_careplan_to_fhir (plan, episode, consent, recipient, date, &error);
+  if (text == NULL)
+    return iop_cli_fail ("export", error);
+  printf ("%s\n", text);
+  return IOP_EXIT_OK;
+}

@@ -62,5 +62,8 @@ int iop_cmd_check (int argc, char **argv);
 int iop_cmd_attendance (int argc, char **argv);
 int iop_cmd_plan (int argc, char **argv);
 int iop_cmd_escalate (int argc, char **argv);
+int iop_cmd_readiness (int argc, char **argv);
+int iop_cmd_export (int argc, char **argv);
+int iop_cmd_consent (int argc, char **argv);
 
 #endif /* IOP_CLI_H */
