@@ -27,5 +27,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_recommendation, iop_recommendation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_schedule, iop_schedule_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_compliance_rules, iop_compliance_rules_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_compliance_report, iop_compliance_report_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_preauth_policy, iop_preauth_policy_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_preauth_request, iop_preauth_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_preauth_decision, iop_preauth_decision_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_preauth_ledger, iop_preauth_ledger_free)
 
 #endif /* IOP_GLIB_H */

@@ -35,6 +35,10 @@ gboolean iop_json_fail (IopJsonReader *r, iop_error_code code, const char *membe
  * line and column. */
 JsonNode *iop_json_parse (const char *text, gssize length, iop_error **error);
 
+/* As iop_json_parse(), with a caller-owned @parser reused from one document to the next (batch
+ * reading): the root (transfer none) belongs to @parser and lives until its next load. */
+JsonNode *iop_json_parse_into (JsonParser *parser, const char *text, gssize length, iop_error **error);
+
 /* The node must hold an object / array. */
 JsonObject *iop_json_expect_object (IopJsonReader *r, JsonNode *node, const char *what);
 JsonArray *iop_json_expect_array (IopJsonReader *r, JsonNode *node, const char *what);

@@ -387,6 +387,27 @@ iop_json_parse (const char *text, gssize length, iop_error **error)
   return json_parser_steal_root (parser);
 }
 
+JsonNode *
+iop_json_parse_into (JsonParser *parser, const char *text, gssize length, iop_error **error)
+{
+  GError *gerror = NULL;
+  gsize len = length < 0 ? strlen (text) : (gsize) length;
+
+  if (!check_syntax (text, len, error))
+    return NULL;
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &gerror))
+    {
+      iop_propagate_gerror (error, gerror, IOP_ERROR_PARSE, "malformed JSON");
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      iop_set_error (error, IOP_ERROR_PARSE, NULL, "malformed JSON: the document is empty");
+      return NULL;
+    }
+  return json_parser_get_root (parser);
+}
+
 static const char *
 node_type_name (JsonNode *node)
 {

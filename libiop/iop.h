@@ -22,6 +22,7 @@
 #include "iop-placement.h"
 #include "iop-schedule.h"
 #include "iop-compliance.h"
+#include "iop-preauth.h"
 #undef IOP_INSIDE
 
 #endif /* IOP_H */

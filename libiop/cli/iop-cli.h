@@ -54,5 +54,6 @@ int iop_cmd_series (int argc, char **argv);
 int iop_cmd_place (int argc, char **argv);
 int iop_cmd_intensity (int argc, char **argv);
 int iop_cmd_claims (int argc, char **argv);
+int iop_cmd_preauth (int argc, char **argv);
 
 #endif /* IOP_CLI_H */
