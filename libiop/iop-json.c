@@ -165,11 +165,35 @@ syntax_string (Syntax *s)
               s->p++;
               break;
             case 'u':
-              for (int i = 1; i <= 4; i++)
-                if (s->p + i >= s->end || !g_ascii_isxdigit (s->p[i]))
-                  return syntax_fail (s, "\\u must be followed by four hexadecimal digits");
-              s->p += 5;
-              break;
+              {
+                guint u = 0;
+                for (int i = 1; i <= 4; i++)
+                  {
+                    if (s->p + i >= s->end || !g_ascii_isxdigit (s->p[i]))
+                      return syntax_fail (s, "\\u must be followed by four hexadecimal digits");
+                    u = u * 16 + (guint) g_ascii_xdigit_value (s->p[i]);
+                  }
+                /* A UTF-16 surrogate must come as a high-low pair (json-glib refuses lone ones). */
+                if (u >= 0xdc00 && u < 0xe000)
+                  return syntax_fail (s, "\\u escape of an unpaired low surrogate");
+                if (u >= 0xd800 && u < 0xdc00)
+                  {
+                    guint low = 0;
+                    if (s->end - s->p < 11 || s->p[5] != '\\' || s->p[6] != 'u')
+                      return syntax_fail (s, "\\u escape of an unpaired high surrogate");
+                    for (int i = 7; i <= 10; i++)
+                      {
+                        if (!g_ascii_isxdigit (s->p[i]))
+                          return syntax_fail (s, "\\u must be followed by four hexadecimal digits");
+                        low = low * 16 + (guint) g_ascii_xdigit_value (s->p[i]);
+                      }
+                    if (low < 0xdc00 || low >= 0xe000)
+                      return syntax_fail (s, "\\u escape of an unpaired high surrogate");
+                    s->p += 6;
+                  }
+                s->p += 5;
+                break;
+              }
             default:
               return syntax_fail (s, "invalid escape sequence in a string");
             }
@@ -557,7 +581,8 @@ build_value (Builder *b)
               integral = FALSE;
             b->p++;
           }
-        if (integral && b->p - start < 19)
+        /* Like json-glib, an integer literal stays an integer (clamped to the 64-bit range). */
+        if (integral)
           json_node_set_int (node, g_ascii_strtoll (start, NULL, 10));
         else
           json_node_set_double (node, g_ascii_strtod (start, NULL));
