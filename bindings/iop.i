@@ -39,12 +39,15 @@
                                 const char *id, const char *instrument_id, const char *scale_id,
                                 const char *flag_id, const char *date, const char *instrument,
                                 const char *dimension, const char *kind, const char *claims_json,
-                                const char *certified };
+                                const char *certified, const char *payer_id, const char *request_json,
+                                const char *auth_id, const char *service_code, const char *first_day,
+                                const char *last_day, const char *status_name, const char *instant,
+                                const char *as_of };
 %apply const char *IOP_PATH { const char *path };
 /* Required objects: None/nil is refused (ValueError) before it reaches C. */
 %apply Pointer NONNULL { iop_measure_set *set, iop_placer *placer, const iop_assessment *assessment,
                          iop_recommendation *recommendation, const iop_level *level,
-                         const iop_schedule *schedule };
+                         const iop_schedule *schedule, const iop_preauth_request *request };
 
 /* The function-like macro IOP_CHECK_VERSION cannot be wrapped; keep its comment off the next
  * declaration. */
@@ -55,7 +58,7 @@
 %rename("%(strip:[iop_])s", %$isfunction) "";
 
 /* Everything the classes below cover. */
-%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report)_", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|preauth_policy|preauth_request|preauth_decision|preauth_ledger)_", %$isfunction) "";
 %ignore iop_error_get_code;
 %ignore iop_error_get_message;
 %ignore iop_error_get_path;
@@ -76,6 +79,10 @@
 %rename(Schedule) iop_schedule;
 %rename(ComplianceRules) iop_compliance_rules;
 %rename(ComplianceReport) iop_compliance_report;
+%rename(PreauthPolicy) iop_preauth_policy;
+%rename(PreauthRequest) iop_preauth_request;
+%rename(PreauthDecision) iop_preauth_decision;
+%rename(PreauthLedger) iop_preauth_ledger;
 %nodefaultctor iop_continuum;
 %nodefaultdtor iop_continuum;
 %nodefaultctor iop_level;
@@ -100,6 +107,160 @@
 %nodefaultdtor iop_compliance_rules;
 %nodefaultctor iop_compliance_report;
 %nodefaultdtor iop_compliance_report;
+%nodefaultctor iop_preauth_policy;
+%nodefaultdtor iop_preauth_policy;
+%nodefaultctor iop_preauth_request;
+%nodefaultdtor iop_preauth_request;
+%nodefaultctor iop_preauth_decision;
+%nodefaultdtor iop_preauth_decision;
+%nodefaultctor iop_preauth_ledger;
+%nodefaultdtor iop_preauth_ledger;
+
+/* Batch decisions (PreauthPolicy.decide_batch): an owned array of decision JSON strings. */
+%{
+typedef struct {
+  char **items;
+  size_t n;
+} iop_string_array;
+
+static char *
+iop_binding_strdup (const char *s)
+{
+  size_t n = strlen (s) + 1;
+  char *copy = (char *) malloc (n);
+  if (copy != NULL)
+    memcpy (copy, s, n);
+  return copy;
+}
+
+static iop_string_array
+iop_preauth_decide_many (const iop_preauth_policy *policy, const char *const *requests, size_t n, int jobs,
+                         iop_error **error)
+{
+  iop_string_array out;
+  out.n = n;
+  out.items = (char **) calloc (n ? n : 1, sizeof (char *));
+  if (out.items == NULL)
+    return out;
+  if (!iop_preauth_policy_decide_all (policy, requests, n, jobs, out.items, NULL, error))
+    {
+      free (out.items);
+      out.items = NULL;
+    }
+  return out;
+}
+%}
+
+
+#ifdef SWIGPYTHON
+%typemap(in) (const char *const *requests, size_t n_requests) (PyObject *seq = NULL) {
+  seq = PySequence_Fast ($input, "requests must be a sequence of str");
+  if (seq == NULL)
+    SWIG_fail;
+  $2 = (size_t) PySequence_Fast_GET_SIZE (seq);
+  $1 = ($1_ltype) calloc ($2 ? $2 : 1, sizeof (char *));
+  if ($1 == NULL)
+    SWIG_exception_fail (SWIG_MemoryError, "out of memory");
+  for (size_t i = 0; i < $2; i++)
+    {
+      PyObject *item = PySequence_Fast_GET_ITEM (seq, (Py_ssize_t) i);
+      Py_ssize_t len = 0;
+      const char *utf8;
+      if (!PyUnicode_Check (item))
+        SWIG_exception_fail (SWIG_TypeError, "requests must be a sequence of str");
+      utf8 = PyUnicode_AsUTF8AndSize (item, &len);
+      if (utf8 == NULL)
+        SWIG_fail;
+      if (strlen (utf8) != (size_t) len)
+        SWIG_exception_fail (SWIG_ValueError, "a request contains a NUL character");
+      ((char **) $1)[i] = iop_binding_strdup (utf8);
+    }
+}
+%typemap(freearg) (const char *const *requests, size_t n_requests) {
+  if ($1 != NULL)
+    {
+      for (size_t i = 0; i < $2; i++)
+        free (((char **) $1)[i]);
+      free ((void *) $1);
+    }
+  Py_XDECREF (seq$argnum);
+}
+%typemap(out) iop_string_array {
+  if ($1.items == NULL)
+    {
+      $result = Py_None;
+      Py_INCREF (Py_None);
+    }
+  else
+    {
+      $result = PyList_New ((Py_ssize_t) $1.n);
+      for (size_t i = 0; i < $1.n; i++)
+        {
+          if ($result != NULL)
+            PyList_SET_ITEM ($result, (Py_ssize_t) i, PyUnicode_FromString ($1.items[i]));
+          iop_free ($1.items[i]);
+        }
+      free ($1.items);
+    }
+}
+#endif
+
+#ifdef SWIGLUA
+%typemap(in) (const char *const *requests, size_t n_requests) {
+  if (!lua_istable (L, $input))
+    {
+      lua_pushfstring (L, "Error in $symname (arg $argnum), expected a table of strings");
+      SWIG_fail;
+    }
+  $2 = (size_t) lua_rawlen (L, $input);
+  $1 = ($1_ltype) calloc ($2 ? $2 : 1, sizeof (char *));
+  for (size_t i = 0; $1 != NULL && i < $2; i++)
+    {
+      size_t len = 0;
+      const char *s;
+      lua_rawgeti (L, $input, (lua_Integer) i + 1);
+      if (lua_type (L, -1) != LUA_TSTRING)
+        {
+          lua_pop (L, 1);
+          lua_pushfstring (L, "Error in $symname (arg $argnum), element %d is not a string", (int) i + 1);
+          SWIG_fail;
+        }
+      s = lua_tolstring (L, -1, &len);
+      if (strlen (s) != len)
+        {
+          lua_pop (L, 1);
+          lua_pushfstring (L, "Error in $symname (arg $argnum), element %d contains a NUL character", (int) i + 1);
+          SWIG_fail;
+        }
+      ((char **) $1)[i] = iop_binding_strdup (s);
+      lua_pop (L, 1);
+    }
+}
+%typemap(freearg) (const char *const *requests, size_t n_requests) {
+  if ($1 != NULL)
+    {
+      for (size_t i = 0; i < $2; i++)
+        free (((char **) $1)[i]);
+      free ((void *) $1);
+    }
+}
+%typemap(out) iop_string_array {
+  if ($1.items == NULL)
+    lua_pushnil (L);
+  else
+    {
+      lua_createtable (L, (int) $1.n, 0);
+      for (size_t i = 0; i < $1.n; i++)
+        {
+          lua_pushstring (L, $1.items[i]);
+          lua_rawseti (L, -2, (lua_Integer) i + 1);
+          iop_free ($1.items[i]);
+        }
+      free ($1.items);
+    }
+  SWIG_arg++;
+}
+#endif
 
 %include <libiop/iop-version.h>
 %include <libiop/iop-error.h>
@@ -108,6 +269,7 @@
 %include <libiop/iop-placement.h>
 %include <libiop/iop-schedule.h>
 %include <libiop/iop-compliance.h>
+%include <libiop/iop-preauth.h>
 
 /* Empty bodies for SWIG only (the C compiler still sees incomplete types); declared after the
  * headers so that the enum constants used as default arguments are defined first. */
@@ -135,6 +297,14 @@ struct iop_schedule {};
 struct iop_compliance_rules {};
 /** The rules checked and their results (passed, status, measured, required, source). */
 struct iop_compliance_report {};
+/** A payer policy pack: payers, plan types, CMS-0057-F timeframes, cost sharing and pre-authorization rules. PreauthPolicy() loads the built-in ILLUSTRATIVE pack. */
+struct iop_preauth_policy {};
+/** One pre-authorization request document (libiop-preauth-request). */
+struct iop_preauth_request {};
+/** A pre-authorization decision: outcome, reasons, missing documents, authorized units and period, deadline, review date, estimate. */
+struct iop_preauth_decision {};
+/** An authorization ledger: approved units and periods, units used, status history, reminders and CMS-0057-F metrics. */
+struct iop_preauth_ledger {};
 
 %newobject iop_continuum::iop_continuum;
 %newobject iop_continuum::from_json;
@@ -742,6 +912,173 @@ struct iop_compliance_report {};
     return l != NULL ? iop_level_ref (l) : NULL;
   }
   /** The report as compact JSON text. */
+  char *to_json ();
+}
+
+/* Batch decisions: a list of request JSON strings in, a list of decision JSON strings out. The
+ * input strings are copied before the call, so the work in C needs no Python object. */
+typedef struct iop_string_array iop_string_array;
+
+
+%newobject iop_preauth_policy::iop_preauth_policy;
+%newobject iop_preauth_policy::from_json;
+%newobject iop_preauth_policy::from_file;
+%newobject iop_preauth_policy::default_pack_json_text;
+%newobject iop_preauth_policy::decide_owned;
+%newobject iop_preauth_policy::decide_json_text;
+%rename(default_pack_json) iop_preauth_policy::default_pack_json_text;
+%rename(decide) iop_preauth_policy::decide_owned;
+%rename(decide_json) iop_preauth_policy::decide_json_text;
+%rename(get_payer_cms_0057f) iop_preauth_policy::payer_cms_0057f;
+%rename(decide_batch) iop_preauth_policy::decide_batch_json;
+
+%extend iop_preauth_policy {
+  /** Loads the built-in ILLUSTRATIVE payer policy pack against the built-in continuum. */
+  iop_preauth_policy () { return iop_preauth_policy_new_default (); }
+  ~iop_preauth_policy () { iop_preauth_policy_unref ($self); }
+  /** Loads and strictly validates a payer policy pack from JSON text (continuum None: the built-in one). */
+  static iop_preauth_policy *from_json (const char *json, iop_continuum *continuum = NULL, iop_error **error) {
+    return iop_preauth_policy_new_from_json (continuum, json, error);
+  }
+  /** Loads and strictly validates a payer policy pack from a file. */
+  static iop_preauth_policy *from_file (const char *path, iop_continuum *continuum = NULL, iop_error **error) {
+    return iop_preauth_policy_new_from_file (continuum, path, error);
+  }
+  /** The text of the built-in payer policy pack. */
+  static char *default_pack_json_text () { return iop_preauth_policy_default_pack_json (); }
+  /** The pack's identifier. */
+  const char *get_id ();
+  /** Whether the pack declares itself illustrative. */
+  bool is_illustrative ();
+  /** The number of payers. */
+  size_t get_n_payers ();
+  /** The identifier of the index-th payer, or None. */
+  const char *get_payer_id (size_t index);
+  /** Whether the CMS-0057-F decision timeframes apply to a payer (NotFoundError for an unknown payer). */
+  bool payer_cms_0057f (const char *payer_id, iop_error **error) {
+    return iop_preauth_policy_get_payer_cms_0057f ($self, payer_id, error);
+  }
+  /** Decides a request. */
+  iop_preauth_decision *decide_owned (const iop_preauth_request *request, iop_error **error) {
+    return iop_preauth_policy_decide ($self, request, error);
+  }
+  /** Reads and decides one request in JSON; returns the decision JSON. */
+  char *decide_json_text (const char *request_json, iop_error **error) {
+    return iop_preauth_policy_decide_json ($self, request_json, error);
+  }
+  /** Decides a list of request JSON strings with jobs worker threads (1 to 64); returns a list of decision JSON strings or error records ({"line", "error": {"code", "path", "message"}}), in order. Python releases the GIL while the batch runs in C. */
+  iop_string_array decide_batch_json (const char *const *requests, size_t n_requests, int jobs = 1, iop_error **error) {
+    iop_string_array out;
+#ifdef SWIGPYTHON
+    Py_BEGIN_ALLOW_THREADS
+#endif
+    out = iop_preauth_decide_many ($self, requests, n_requests, jobs, error);
+#ifdef SWIGPYTHON
+    Py_END_ALLOW_THREADS
+#endif
+    return out;
+  }
+}
+
+%newobject iop_preauth_request::from_json;
+%newobject iop_preauth_request::to_json;
+
+%extend iop_preauth_request {
+  ~iop_preauth_request () { iop_preauth_request_free ($self); }
+  /** Reads a request document strictly; messages never quote a value. */
+  static iop_preauth_request *from_json (const char *json, iop_error **error) {
+    return iop_preauth_request_new_from_json (json, error);
+  }
+  /** The request's identifier. */
+  const char *get_id ();
+  /** The request as compact JSON text. */
+  char *to_json ();
+}
+
+%newobject iop_preauth_decision::get_period_start;
+%newobject iop_preauth_decision::get_period_end;
+%newobject iop_preauth_decision::get_decision_due;
+%newobject iop_preauth_decision::get_next_review;
+%newobject iop_preauth_decision::to_json;
+
+%extend iop_preauth_decision {
+  ~iop_preauth_decision () { iop_preauth_decision_free ($self); }
+  /** "not-required", "approved", "approved-modified", "pended" or "denied". */
+  const char *get_outcome ();
+  /** The payer rule that decided, or None when no rule matched. */
+  const char *get_rule ();
+  /** The number of reasons. */
+  size_t get_n_reasons ();
+  /** The machine code of the index-th reason, or None. */
+  const char *get_reason_code (size_t index);
+  /** The text of the index-th reason, or None. */
+  const char *get_reason_text (size_t index);
+  /** The source identifier of the index-th reason, or None. */
+  const char *get_reason_source (size_t index);
+  /** The number of missing documents. */
+  size_t get_n_missing_documents ();
+  /** The kind of the index-th missing document, or None. */
+  const char *get_missing_document (size_t index);
+  /** The authorized units, or -1. */
+  int get_authorized_units ();
+  /** The first day of the authorized period, or None. */
+  char *get_period_start ();
+  /** The last day of the authorized period, or None. */
+  char *get_period_end ();
+  /** The decision due-by instant (RFC 3339), or None. */
+  char *get_decision_due ();
+  /** The next concurrent review date, or None. */
+  char *get_next_review ();
+  /** The estimated out-of-pocket cost, or -1. */
+  double get_out_of_pocket ();
+  /** The decision as compact JSON text. */
+  char *to_json ();
+}
+
+%newobject iop_preauth_ledger::iop_preauth_ledger;
+%newobject iop_preauth_ledger::from_json;
+%newobject iop_preauth_ledger::reminders_json;
+%newobject iop_preauth_ledger::get_metrics_json;
+%newobject iop_preauth_ledger::to_json;
+%rename(add_authorization) iop_preauth_ledger::add_authorization_checked;
+%rename(record_use) iop_preauth_ledger::record_use_checked;
+%rename(add_status) iop_preauth_ledger::add_status_checked;
+%rename(get_remaining_units) iop_preauth_ledger::remaining_units;
+%rename(get_reminders_json) iop_preauth_ledger::reminders_json;
+
+%extend iop_preauth_ledger {
+  /** An empty ledger. */
+  iop_preauth_ledger () { return iop_preauth_ledger_new (); }
+  ~iop_preauth_ledger () { iop_preauth_ledger_free ($self); }
+  /** Reads a ledger document strictly. */
+  static iop_preauth_ledger *from_json (const char *json, iop_error **error) {
+    return iop_preauth_ledger_new_from_json (json, error);
+  }
+  /** Adds an authorization: id, payer, level or service code, approved units, first and last day. */
+  bool add_authorization_checked (const char *auth_id, const char *payer_id, const char *service_code, int units,
+                                  const char *first_day, const char *last_day, iop_error **error) {
+    return iop_preauth_ledger_add_authorization ($self, auth_id, payer_id, service_code, units, first_day, last_day, error);
+  }
+  /** Records units used on a date. */
+  bool record_use_checked (const char *auth_id, const char *date, int units, iop_error **error) {
+    return iop_preauth_ledger_record_use ($self, auth_id, date, units, error);
+  }
+  /** Records a status change (submitted, pended, approved, denied, modified, appealed, expired) at an RFC 3339 instant. */
+  bool add_status_checked (const char *auth_id, const char *status_name, const char *instant, bool expedited = false,
+                           iop_error **error) {
+    return iop_preauth_ledger_add_status ($self, auth_id, status_name, instant, expedited, error);
+  }
+  /** The units left on an authorization. */
+  int remaining_units (const char *auth_id, iop_error **error) {
+    return iop_preauth_ledger_get_remaining_units ($self, auth_id, error);
+  }
+  /** Expiry warnings and re-authorization reminders as of a date, as JSON. */
+  char *reminders_json (const char *as_of, int lead_days, iop_error **error) {
+    return iop_preauth_ledger_get_reminders_json ($self, as_of, lead_days, error);
+  }
+  /** The CMS-0057-F metrics as JSON. */
+  char *get_metrics_json ();
+  /** The ledger as compact JSON text. */
   char *to_json ();
 }
 
