@@ -995,6 +995,7 @@ typedef struct iop_string_array iop_string_array;
   char *to_json ();
 }
 
+%newobject iop_preauth_decision::from_pas_json;
 %newobject iop_preauth_decision::get_period_start;
 %newobject iop_preauth_decision::get_period_end;
 %newobject iop_preauth_decision::get_decision_due;
@@ -1003,6 +1004,10 @@ typedef struct iop_string_array iop_string_array;
 
 %extend iop_preauth_decision {
   ~iop_preauth_decision () { iop_preauth_decision_free ($self); }
+  /** Imports a Da Vinci PAS response Bundle (FHIR R4 JSON) as a decision (review actions A1, A2, A3, A4, A6, C, CT, NA). */
+  static iop_preauth_decision *from_pas_json (const char *json, iop_error **error) {
+    return iop_preauth_decision_new_from_pas_json (json, error);
+  }
   /** "not-required", "approved", "approved-modified", "pended" or "denied". */
   const char *get_outcome ();
   /** The payer rule that decided, or None when no rule matched. */

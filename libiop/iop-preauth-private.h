@@ -17,7 +17,9 @@
 #define PA_MAX_DOCUMENTS 16
 #define PA_MAX_REASONS 24
 
-typedef enum { PA_OUT_NOT_REQUIRED, PA_OUT_APPROVED, PA_OUT_MODIFIED, PA_OUT_PENDED, PA_OUT_DENIED } PaOutcome;
+/* PA_OUT_CANCELLED only comes from an imported PAS response (review action C). */
+typedef enum { PA_OUT_NOT_REQUIRED, PA_OUT_APPROVED, PA_OUT_MODIFIED, PA_OUT_PENDED, PA_OUT_DENIED,
+               PA_OUT_CANCELLED } PaOutcome;
 
 typedef struct {
   const char *kind, *signed_by; /* signed_by nullable */
@@ -72,6 +74,13 @@ typedef struct {
   int oop_units;
   double allowed, deductible, member_pays;
 } PaDecision;
+
+struct iop_preauth_decision {
+  iop_preauth_policy *policy; /* a reference, so that pack strings stay valid; NULL when imported */
+  char *request_id;
+  GStringChunk *strings;      /* owns the strings of an imported decision, or NULL */
+  PaDecision d;
+};
 
 /* Reading a request from a parsed tree (r->quote_values must be FALSE). */
 gboolean pa_request_read (IopJsonReader *r, JsonNode *root, PaRequest *req);

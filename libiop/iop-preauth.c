@@ -31,7 +31,8 @@ static const char *const plan_types[] = { "medicaid", "medicare-advantage", "chi
 static const gboolean plan_cms_default[] = { TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE };
 static const char *const editions[] = { "asam3", "asam4", "locus", NULL };
 static const iop_edition edition_values[] = { IOP_EDITION_ASAM3, IOP_EDITION_ASAM4, IOP_EDITION_LOCUS };
-static const char *const outcome_names[] = { "not-required", "approved", "approved-modified", "pended", "denied" };
+static const char *const outcome_names[] = { "not-required", "approved", "approved-modified", "pended", "denied",
+                                             "cancelled" };
 
 typedef struct {
   const char *kind, *source;
@@ -88,11 +89,6 @@ struct iop_preauth_request {
   PaRequest req;
 };
 
-struct iop_preauth_decision {
-  iop_preauth_policy *policy; /* a reference: pack strings stay valid */
-  char *request_id;
-  PaDecision d;
-};
 
 /* ------------------------------------------------------------------------------------------ */
 /* Writing helpers                                                                             */
@@ -1659,6 +1655,8 @@ iop_preauth_decision_free (iop_preauth_decision *decision)
     return;
   iop_preauth_policy_unref (decision->policy);
   g_free (decision->request_id);
+  if (decision->strings != NULL)
+    g_string_chunk_free (decision->strings);
   g_free (decision);
 }
 

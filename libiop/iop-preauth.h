@@ -249,6 +249,25 @@ IOP_API bool iop_preauth_policy_decide_all (const iop_preauth_policy *policy, co
                                             iop_error **error);
 
 /**
+ * @brief Imports a Da Vinci PAS 2.2.1 response Bundle (FHIR R4 JSON) as a decision. The first
+ *        entry must be the ClaimResponse; each item's X12 306 review action gives its outcome
+ *        (A1 approved, A2 and A6 approved-modified with the addItem's quantity and period, A3
+ *        denied, A4 and CT pended, C "cancelled", NA not-required) and the combined outcome is the
+ *        most restrictive one (denied, pended, cancelled, modified, approved, not-required).
+ *        Reasons are "pas-certified", "pas-not-certified", ..., "pas-review-reason" (X12 886)
+ *        and "pas-note" (processNote text), with no source. Members the import does not use are
+ *        ignored (FHIR resources have many); values are never quoted in messages.
+ * @param bundle_json NUL-terminated UTF-8 JSON of a PAS response Bundle.
+ * @param error (out) (optional) #IOP_ERROR_PARSE for a missing or mistyped member,
+ *        #IOP_ERROR_INVALID_DATA for another resource type, an unknown review action code, or an
+ *        error response (ClaimResponse.outcome "error": the message lists the X12 901 codes).
+ * @return (transfer full) (nullable) A new decision, or NULL on error.
+ * @since 0.1
+ */
+IOP_API iop_preauth_decision *iop_preauth_decision_new_from_pas_json (const char *bundle_json,
+                                                                      iop_error **error) IOP_WARN_UNUSED_RESULT;
+
+/**
  * @brief Frees a decision.
  * @param decision (nullable) A decision; NULL is a harmless no-op.
  * @since 0.1
@@ -256,7 +275,8 @@ IOP_API bool iop_preauth_policy_decide_all (const iop_preauth_policy *policy, co
 IOP_API void iop_preauth_decision_free (iop_preauth_decision *decision);
 
 /**
- * @brief The outcome: "not-required", "approved", "approved-modified", "pended" or "denied".
+ * @brief The outcome: "not-required", "approved", "approved-modified", "pended" or "denied"
+ *        ("cancelled" only for a decision imported from a PAS response).
  * @param decision A decision.
  * @return (transfer none) A static string.
  * @since 0.1

@@ -371,6 +371,19 @@ load_ledger (const char *text, iop_error **error)
   return l != NULL;
 }
 
+static gboolean
+load_pas (const char *text, iop_error **error)
+{
+  iop_preauth_decision *d = iop_preauth_decision_new_from_pas_json (text, error);
+  if (d != NULL)
+    {
+      g_autofree char *json = iop_preauth_decision_to_json (d);
+      assert_non_null (json);
+    }
+  iop_preauth_decision_free (d);
+  return d != NULL;
+}
+
 static void
 test_fuzz_preauth_pack_requests_batch_and_ledger (void **state)
 {
@@ -386,6 +399,16 @@ test_fuzz_preauth_pack_requests_batch_and_ledger (void **state)
     "\"units\":30,\"start\":\"2026-03-02\",\"end\":\"2026-03-31\",\"usage\":[{\"date\":\"2026-03-02\",\"units\":1}],"
     "\"history\":[{\"status\":\"submitted\",\"at\":\"2026-02-27T10:00:00-05:00\",\"expedited\":false},"
     "{\"status\":\"approved\",\"at\":\"2026-02-28T10:00:00-05:00\",\"expedited\":false}]}]}";
+  static const char pas[] =
+    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"ClaimResponse\","
+    "\"outcome\":\"complete\",\"request\":{\"reference\":\"Claim/1\"},\"insurer\":{\"reference\":\"Organization/P\"},"
+    "\"item\":[{\"itemSequence\":1,\"extension\":[{\"url\":\"http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-itemPreAuthPeriod\","
+    "\"valuePeriod\":{\"start\":\"2026-03-02\",\"end\":\"2026-03-31\"}}],\"adjudication\":[{\"extension\":[{\"url\":"
+    "\"http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewAction\",\"extension\":[{\"url\":\"number\","
+    "\"valueString\":\"AUTH1\"},{\"url\":\"http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewActionCode\","
+    "\"valueCodeableConcept\":{\"coding\":[{\"code\":\"A6\",\"display\":\"Modified\"}]}}]}]}]}],"
+    "\"addItem\":[{\"itemSequence\":[1],\"quantity\":{\"value\":3},\"servicedPeriod\":{\"start\":\"2026-03-02\"}}],"
+    "\"processNote\":[{\"text\":\"Three sessions\"}]}}]}";
   g_autofree char *pack = iop_preauth_policy_default_pack_json ();
   (void) state;
 
@@ -394,6 +417,7 @@ test_fuzz_preauth_pack_requests_batch_and_ledger (void **state)
   fuzz (request, load_request, 17u, rounds () * 2);
   fuzz (request, load_batch_line, 19u, rounds () * 2);
   fuzz (ledger, load_ledger, 23u, rounds ());
+  fuzz (pas, load_pas, 29u, rounds ());
   g_clear_pointer (&fuzz_policy, iop_preauth_policy_unref);
 }
 

@@ -1009,6 +1009,128 @@ test_preauth_ledger_reader_is_strict (void **state)
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* PAS import                                                                                  */
+
+static void
+test_preauth_pas_fixtures_import (void **state)
+{
+  static const struct { const char *file, *outcome, *code; } rows[] = {
+    { "Bundle-ReferralAuthorizationResponseBundleExample.json", "approved", "pas-certified" },
+    { "Bundle-RejectionResponseBundleExample.json", "denied", "pas-not-certified" },
+    { "Bundle-ReferralPendingAuthorizationResponseBundleExample.json", "pended", "pas-pended" },
+  };
+  g_autofree char *dir = g_build_filename (IOP_SHARED_FIXTURES_DIR, "pas", NULL);
+  (void) state;
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      print_message ("skipped: no PAS fixtures in %s\n", dir);
+      skip ();
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, rows[i].file, NULL);
+      g_autofree char *text = NULL;
+      g_autoptr(iop_preauth_decision) d = NULL;
+      g_autofree char *json = NULL;
+      iop_error *err = NULL;
+      assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      d = iop_preauth_decision_new_from_pas_json (text, &err);
+      if (d == NULL)
+        fail_msg ("%s: %s", rows[i].file, iop_error_get_message (err));
+      assert_str (iop_preauth_decision_get_outcome (d), rows[i].outcome);
+      assert_str (iop_preauth_decision_get_reason_code (d, 0), rows[i].code);
+      assert_null (iop_preauth_decision_get_rule (d));
+      json = iop_preauth_decision_to_json (d);
+      {
+        g_autoptr(JsonNode) root = parse_json (json);
+        assert_str (json_node_get_string (json_at (root, "outcome", NULL)), rows[i].outcome);
+      }
+      if (i == 0)
+        {
+          /* A1 with itemPreAuthPeriod 2005-05-02..2005-06-02 and an authorized quantity of 1. */
+          g_autofree char *start = iop_preauth_decision_get_period_start (d), *end = iop_preauth_decision_get_period_end (d);
+          assert_str (start, "2005-05-02");
+          assert_str (end, "2005-06-02");
+          assert_int_equal (iop_preauth_decision_get_authorized_units (d), 1);
+        }
+    }
+  {
+    g_autofree char *path = g_build_filename (dir, "Bundle-ErrorResponseBundleExample.json", NULL);
+    g_autofree char *text = NULL;
+    iop_error *err = NULL;
+    assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    assert_null (iop_preauth_decision_new_from_pas_json (text, &err));
+    assert_int_equal (iop_error_get_code (err), IOP_ERROR_INVALID_DATA);
+    assert_str (iop_error_get_path (err), "$.entry[0].resource.outcome");
+    assert_non_null (strstr (iop_error_get_message (err), "04, T4"));
+    iop_error_free (err);
+  }
+  {
+    /* A request Bundle is not a response. */
+    g_autofree char *path = g_build_filename (dir, "Bundle-ReferralAuthorizationBundleExample.json", NULL);
+    g_autofree char *text = NULL;
+    iop_error *err = NULL;
+    assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    assert_null (iop_preauth_decision_new_from_pas_json (text, &err));
+    assert_str (iop_error_get_path (err), "$.entry[0].resource.resourceType");
+    iop_error_free (err);
+  }
+}
+
+#define RA "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewAction"
+#define ITEM(seq, code) \
+  "{\"itemSequence\":" #seq ",\"adjudication\":[{\"category\":{},\"extension\":[{\"url\":\"" RA "\",\"extension\":[" \
+  "{\"url\":\"" RA "Code\",\"valueCodeableConcept\":{\"coding\":[{\"system\":\"https://codesystem.x12.org/005010/306\",\"code\":\"" code "\"}]}}]}]}]}"
+#define BUNDLE(items, more) \
+  "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"ClaimResponse\"," \
+  "\"outcome\":\"complete\",\"request\":{\"identifier\":{\"value\":\"REQ-9\"}},\"insurer\":{\"reference\":\"Organization/P\"}," \
+  "\"item\":[" items "]" more "}}]}"
+
+static void
+test_preauth_pas_modified_cancelled_and_combined (void **state)
+{
+  static const struct { const char *json, *outcome, *codes; int units; } rows[] = {
+    { BUNDLE (ITEM (1, "A6"), ",\"addItem\":[{\"itemSequence\":[1],\"productOrService\":{},\"quantity\":{\"value\":3},"
+                              "\"servicedPeriod\":{\"start\":\"2026-03-02\",\"end\":\"2026-03-20\"}}],"
+                              "\"processNote\":[{\"text\":\"Three of five sessions authorized\"}]"),
+      "approved-modified", "pas-modified,pas-note", 3 },
+    { BUNDLE (ITEM (1, "C"), ""), "cancelled", "pas-cancelled", -1 },
+    { BUNDLE (ITEM (1, "A1") "," ITEM (2, "A3"), ""), "denied", "pas-certified,pas-not-certified", -1 },
+    { BUNDLE (ITEM (1, "A1") "," ITEM (2, "A4"), ""), "pended", "pas-certified,pas-pended", -1 },
+  };
+  (void) state;
+  for (size_t i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      iop_error *err = NULL;
+      g_autoptr(iop_preauth_decision) d = iop_preauth_decision_new_from_pas_json (rows[i].json, &err);
+      g_autofree char *codes = NULL;
+      if (d == NULL)
+        fail_msg ("row %zu: %s", i, iop_error_get_message (err));
+      codes = codes_of (d);
+      assert_str (iop_preauth_decision_get_outcome (d), rows[i].outcome);
+      assert_str (codes, rows[i].codes);
+      assert_int_equal (iop_preauth_decision_get_authorized_units (d), rows[i].units);
+      if (i == 0)
+        {
+          g_autofree char *end = iop_preauth_decision_get_period_end (d);
+          g_autofree char *json = iop_preauth_decision_to_json (d);
+          assert_str (end, "2026-03-20");
+          assert_str (iop_preauth_decision_get_reason_text (d, 1), "Three of five sessions authorized");
+          assert_non_null (strstr (json, "\"request\":\"REQ-9\",\"payer\":\"Organization/P\""));
+        }
+    }
+  {
+    iop_error *err = NULL;
+    assert_null (iop_preauth_decision_new_from_pas_json (BUNDLE (ITEM (1, "ZZ"), ""), &err));
+    assert_int_equal (iop_error_get_code (err), IOP_ERROR_INVALID_DATA);
+    assert_str (iop_error_get_path (err), "$.entry[0].resource.item[0].adjudication[0].extension[0].extension[0].valueCodeableConcept");
+    assert_null (strstr (iop_error_get_message (err), "ZZ"));
+    iop_error_free (err);
+  }
+}
+
 int
 main (void)
 {
@@ -1031,6 +1153,8 @@ main (void)
     cmocka_unit_test (test_preauth_batch_arrays_and_bad_jobs),
     cmocka_unit_test (test_preauth_ledger_units_reminders_metrics_round_trip),
     cmocka_unit_test (test_preauth_ledger_reader_is_strict),
+    cmocka_unit_test (test_preauth_pas_fixtures_import),
+    cmocka_unit_test (test_preauth_pas_modified_cancelled_and_combined),
   };
   iop_test_apply_filters ();
   return cmocka_run_group_tests_name ("preauth", tests, setup, teardown);

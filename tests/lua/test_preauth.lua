@@ -235,6 +235,21 @@ t.test("ledger", function()
   t.raises(INVALID_ARGUMENT, led.add_authorization, led, "A1", "p", "s", 1, "2026-01-01", "2026-01-02")
 end)
 
+t.test("PAS import", function()
+  local fixtures = os.getenv("IOP_SHARED_FIXTURES_DIR")
+  local f = fixtures and io.open(fixtures .. "/pas/Bundle-RejectionResponseBundleExample.json")
+  if f then
+    local d = iop.PreauthDecision.from_pas_json(f:read("a"))
+    f:close()
+    t.eq(d:get_outcome(), "denied", "A3 denied")
+    t.eq(d:get_reason_code(0), "pas-not-certified", "reason")
+  else
+    print("  (no PAS fixtures: skipping the HL7 examples)")
+  end
+  local err = t.raises(INVALID_DATA, iop.PreauthDecision.from_pas_json, '{"resourceType":"Patient"}')
+  t.eq(err.path, "$.resourceType", "path")
+end)
+
 t.test("repeated use", function()
   -- Gives valgrind (memcheck/lua/preauth) something to find if anything leaks.
   for i = 1, UNDER_VALGRIND and 10 or 100 do

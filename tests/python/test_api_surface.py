@@ -267,6 +267,7 @@ CLASS_NAMES = {
         "place_into",
     ],
     "PreauthDecision": [
+        "from_pas_json",
         "get_authorized_units",
         "get_decision_due",
         "get_missing_document",

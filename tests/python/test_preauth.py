@@ -242,6 +242,31 @@ class BatchTest(unittest.TestCase):
         self.assertGreater(len(inside), 5, "the other thread did not run while the batch was in C")
 
 
+FIXTURES = os.environ.get("IOP_SHARED_FIXTURES_DIR", "")
+
+
+class PasTest(unittest.TestCase):
+    @unittest.skipUnless(os.path.isdir(os.path.join(FIXTURES, "pas")), "no PAS fixtures (IOP_SHARED_FIXTURES_DIR)")
+    def test_hl7_examples(self):
+        expected = {"Bundle-ReferralAuthorizationResponseBundleExample.json": "approved",
+                    "Bundle-RejectionResponseBundleExample.json": "denied",
+                    "Bundle-ReferralPendingAuthorizationResponseBundleExample.json": "pended"}
+        for name, outcome in expected.items():
+            with open(os.path.join(FIXTURES, "pas", name), encoding="utf-8") as f:
+                d = iop.PreauthDecision.from_pas_json(f.read())
+            self.assertEqual(d.get_outcome(), outcome, name)
+            self.assertEqual(json.loads(d.to_json())["outcome"], outcome)
+        with open(os.path.join(FIXTURES, "pas", "Bundle-ErrorResponseBundleExample.json"), encoding="utf-8") as f:
+            with self.assertRaises(iop.InvalidDataError) as cm:
+                iop.PreauthDecision.from_pas_json(f.read())
+        self.assertEqual(cm.exception.path, "$.entry[0].resource.outcome")
+
+    def test_not_a_bundle(self):
+        with self.assertRaises(iop.InvalidDataError) as cm:
+            iop.PreauthDecision.from_pas_json('{"resourceType":"Patient"}')
+        self.assertEqual(cm.exception.path, "$.resourceType")
+
+
 class LedgerTest(unittest.TestCase):
     def test_ledger(self):
         led = iop.PreauthLedger()
