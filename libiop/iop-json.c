@@ -521,13 +521,23 @@ build_value (Builder *b)
         build_skip_ws (b);
         while (*b->p != '}')
           {
-            char *name;
+            /* The value reuses the scratch buffer, so the name is copied first: on the stack
+             * when short (member names usually are), saving an allocation per member. */
+            char small[64];
+            char *heap = NULL;
+            const char *name;
+            gsize len;
             build_skip_ws (b);
-            name = g_strdup (build_string (b));
+            name = build_string (b);
+            len = b->scratch->len;
+            if (len < sizeof small)
+              name = memcpy (small, name, len + 1);
+            else
+              name = heap = g_strdup (name);
             build_skip_ws (b);
             b->p++; /* ':' */
             json_object_set_member (obj, name, build_value (b));
-            g_free (name);
+            g_free (heap);
             build_skip_ws (b);
             if (*b->p == ',')
               b->p++;

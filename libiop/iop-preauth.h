@@ -484,8 +484,9 @@ IOP_API int iop_preauth_ledger_get_remaining_units (const iop_preauth_ledger *le
 
 /**
  * @brief Expiry warnings and re-authorization reminders as of a date, as JSON:
- *        `[{"authorization","kind","date","remaining_units"}]` where kind is "expired",
- *        "expiring", "exhausted" or "units-low".
+ *        `[{"authorization","kind","date","remaining_units"}]` where kind is "expired" (the
+ *        period has ended), "expiring" (it ends within @p lead_days: re-authorize) or
+ *        "exhausted" (no units left).
  * @param ledger A ledger.
  * @param as_of The date, "YYYY-MM-DD".
  * @param lead_days The lead time in days (0 to 365): an authorization ending within it is "expiring".
