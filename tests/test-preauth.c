@@ -844,6 +844,51 @@ test_preauth_batch_order_error_records_and_identity (void **state)
     }
 }
 
+/* Escapes: a surrogate pair is one character in both the single and the batch path; an
+ * unpaired surrogate is a syntax error in both (json-glib refuses it too). */
+static void
+test_preauth_unicode_escapes_in_both_paths (void **state)
+{
+  /* The escapes must reach libiop as written, so the text is edited rather than regenerated. */
+  g_autofree char *paired = NULL, *lone = NULL;
+  g_autofree char *single = NULL, *lone_text = NULL;
+  const char *requests[2];
+  char *out[2];
+  iop_error *err = NULL;
+  (void) state;
+
+  {
+    g_auto(GStrv) parts = g_strsplit (base_request, "\"REQ-0001\"", 2);
+    assert_non_null (parts[1]);
+    paired = g_strconcat (parts[0], "\"R-\\ud83d\\ude00-\\u00e9\\n\"", parts[1], NULL);
+    lone = g_strconcat (parts[0], "\"x\"", parts[1], NULL);
+  }
+  assert_non_null (strstr (paired, "\\ud83d"));
+  single = iop_preauth_policy_decide_json (policy, paired, NULL);
+  assert_non_null (single);
+  assert_non_null (strstr (single, "\"request\":\"R-\xf0\x9f\x98\x80-\xc3\xa9\\n\""));
+  lone_text = g_strdup (lone);
+  {
+    char *at = strstr (lone_text, "\"x\"");
+    assert_non_null (at);
+    /* Replace the id with a lone high surrogate escape of the same length budget. */
+    g_autofree char *patched = g_strdup_printf ("%.*s\"\\ud800\"%s", (int) (at - lone_text), lone_text, at + 3);
+    g_free (lone_text);
+    lone_text = g_steal_pointer (&patched);
+  }
+  assert_null (iop_preauth_policy_decide_json (policy, lone_text, &err));
+  assert_int_equal (iop_error_get_code (err), IOP_ERROR_PARSE);
+  assert_null (iop_error_get_path (err));
+  iop_error_free (err);
+  requests[0] = paired;
+  requests[1] = lone_text;
+  assert_true (iop_preauth_policy_decide_all (policy, requests, 2, 1, out, NULL, NULL));
+  assert_str (out[0], single);
+  assert_non_null (strstr (out[1], "\"code\":\"IOP_ERROR_PARSE\",\"path\":null"));
+  iop_free (out[0]);
+  iop_free (out[1]);
+}
+
 static void
 test_preauth_batch_arrays_and_bad_jobs (void **state)
 {
@@ -1151,6 +1196,7 @@ main (void)
     cmocka_unit_test (test_preauth_pack_from_text_and_missing_file),
     cmocka_unit_test (test_preauth_batch_order_error_records_and_identity),
     cmocka_unit_test (test_preauth_batch_arrays_and_bad_jobs),
+    cmocka_unit_test (test_preauth_unicode_escapes_in_both_paths),
     cmocka_unit_test (test_preauth_ledger_units_reminders_metrics_round_trip),
     cmocka_unit_test (test_preauth_ledger_reader_is_strict),
     cmocka_unit_test (test_preauth_pas_fixtures_import),
