@@ -39,12 +39,15 @@
                                 const char *id, const char *instrument_id, const char *scale_id,
                                 const char *flag_id, const char *date, const char *instrument,
                                 const char *dimension, const char *kind, const char *claims_json,
-                                const char *certified, const char *recipient, const char *purpose };
+                                const char *certified, const char *recipient, const char *purpose,
+                                const char *payer_id, const char *request_json, const char *auth_id,
+                                const char *service_code, const char *first_day, const char *last_day,
+                                const char *status_name, const char *instant, const char *as_of };
 %apply const char *IOP_PATH { const char *path };
 /* Required objects: None/nil is refused (ValueError) before it reaches C. */
 %apply Pointer NONNULL { iop_measure_set *set, iop_placer *placer, const iop_assessment *assessment,
                          iop_recommendation *recommendation, const iop_level *level,
-                         const iop_schedule *schedule };
+                         const iop_schedule *schedule, const iop_preauth_request *request };
 /* The gate's consent may be None ("no consent on file"); the methods' self never is. */
 
 /* The function-like macro IOP_CHECK_VERSION cannot be wrapped; keep its comment off the next
@@ -56,7 +59,7 @@
 %rename("%(strip:[iop_])s", %$isfunction) "";
 
 /* Everything the classes below cover. */
-%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|program|episode|attendance_summary|careplan_template|careplan|escalations|readiness|consent_report|consent_decision)_", %$isfunction) "";
+%rename("$ignore", regexmatch$name="^iop_(continuum|level|range|measure_set|instrument|score|measure_series|placer|assessment|recommendation|schedule|compliance_rules|compliance_report|program|episode|attendance_summary|careplan_template|careplan|escalations|readiness|consent_report|consent_decision|preauth_policy|preauth_request|preauth_decision|preauth_ledger)_", %$isfunction) "";
 /* Consent: every function but the two that take a nullable consent, iop.consent_check() and
  * iop.consent_require(), which stay free functions (the gate also exists as Consent.require()). */
 %rename("$ignore", regexmatch$name="^iop_consent_(new|free|copy|to_|get_|set_|add_|validate|data_class|recipient_class|purpose_to)", %$isfunction) "";
@@ -905,6 +908,7 @@ struct iop_consent_decision {};
 
 %include "iop-episode.swg"
 %include "iop-careplan.swg"
+%include "iop-preauth.swg"
 
 #ifdef SWIGPYTHON
 %include "iop-python.swg"

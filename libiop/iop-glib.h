@@ -37,5 +37,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_readiness, iop_readiness_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_consent, iop_consent_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_consent_report, iop_consent_report_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_consent_decision, iop_consent_decision_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_preauth_policy, iop_preauth_policy_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_preauth_request, iop_preauth_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_preauth_decision, iop_preauth_decision_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (iop_preauth_ledger, iop_preauth_ledger_free)
 
 #endif /* IOP_GLIB_H */

@@ -35,6 +35,12 @@ gboolean iop_json_fail (IopJsonReader *r, iop_error_code code, const char *membe
  * line and column. */
 JsonNode *iop_json_parse (const char *text, gssize length, iop_error **error);
 
+/* As iop_json_parse() (the same strict syntax check and the same tree), but built by libiop
+ * itself rather than by JsonParser, which serializes threads on GLib's signal lock; for batch
+ * reading on several threads. @text must be NUL-terminated after @length bytes. @scratch is a
+ * caller-owned buffer reused between calls. Returns the root (transfer full). */
+JsonNode *iop_json_parse_direct (const char *text, gssize length, GString *scratch, iop_error **error);
+
 /* The node must hold an object / array. */
 JsonObject *iop_json_expect_object (IopJsonReader *r, JsonNode *node, const char *what);
 JsonArray *iop_json_expect_array (IopJsonReader *r, JsonNode *node, const char *what);

@@ -26,6 +26,7 @@
 #include "iop-episode.h"
 #include "iop-careplan.h"
 #include "iop-consent.h"
+#include "iop-preauth.h"
 #undef IOP_INSIDE
 
 #endif /* IOP_H */

@@ -394,6 +394,142 @@ test_fuzz_patient_documents_and_claims (void **state)
   g_clear_pointer (&fuzz_rules, iop_compliance_rules_unref);
 }
 
+static iop_preauth_policy *fuzz_policy;
+
+static gboolean
+load_payers (const char *text, iop_error **error)
+{
+  iop_preauth_policy *p = iop_preauth_policy_new_from_json (NULL, text, error);
+  iop_preauth_policy_unref (p);
+  return p != NULL;
+}
+
+static gboolean
+load_request (const char *text, iop_error **error)
+{
+  iop_preauth_request *req = iop_preauth_request_new_from_json (text, error);
+  if (req != NULL)
+    {
+      /* Whatever loads must write back, and decide or refuse cleanly. */
+      g_autofree char *json = iop_preauth_request_to_json (req);
+      iop_error *inner = NULL;
+      iop_preauth_decision *d = iop_preauth_policy_decide (fuzz_policy, req, &inner);
+      assert_non_null (json);
+      if (d != NULL)
+        {
+          g_autofree char *out = iop_preauth_decision_to_json (d);
+          assert_non_null (out);
+        }
+      else
+        assert_non_null (iop_error_get_message (inner));
+      iop_preauth_decision_free (d);
+      iop_error_free (inner);
+    }
+  iop_preauth_request_free (req);
+  return req != NULL;
+}
+
+/* The batch engine builds its own trees (iop_json_parse_direct): every line must give one
+ * well-formed JSON line, a decision or an error record. */
+static gboolean
+load_batch_line (const char *text, iop_error **error)
+{
+  char *out[1] = { NULL };
+  size_t failed = 0;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gboolean ok = iop_preauth_policy_decide_all (fuzz_policy, &text, 1, 1, out, &failed, error);
+  assert_true (ok);
+  assert_non_null (out[0]);
+  assert_null (strchr (out[0], '\n'));
+  if (!json_parser_load_from_data (parser, out[0], -1, NULL))
+    fail_msg ("the batch wrote malformed JSON: %s", out[0]);
+  /* Differential check of the batch's own tree builder against JsonParser (used by
+   * decide_json): the same decision, or an error record with the same code and path. */
+  {
+    iop_error *single_error = NULL;
+    g_autofree char *single = iop_preauth_policy_decide_json (fuzz_policy, text, &single_error);
+    if (single != NULL && strcmp (single, out[0]) != 0)
+      fail_msg ("batch and single differ:\n%s\n%s\nfor %s", out[0], single, text);
+    if (single == NULL)
+      {
+        JsonObject *rec = json_node_get_object (json_parser_get_root (parser));
+        JsonObject *e = json_object_get_object_member (rec, "error");
+        const char *path = iop_error_get_path (single_error);
+        if (strcmp (json_object_get_string_member (e, "code"), iop_error_code_to_string (iop_error_get_code (single_error))) != 0 ||
+            (path != NULL && g_strcmp0 (json_object_get_string_member (e, "path"), path) != 0))
+          fail_msg ("batch and single errors differ:\n%s\n%s\nfor %s", out[0], iop_error_get_message (single_error), text);
+        iop_error_free (single_error);
+      }
+  }
+  iop_free (out[0]);
+  return TRUE;
+}
+
+static gboolean
+load_ledger (const char *text, iop_error **error)
+{
+  iop_preauth_ledger *l = iop_preauth_ledger_new_from_json (text, error);
+  if (l != NULL)
+    {
+      g_autofree char *json = iop_preauth_ledger_to_json (l);
+      g_autofree char *metrics = iop_preauth_ledger_get_metrics_json (l);
+      assert_non_null (json);
+      assert_non_null (metrics);
+    }
+  iop_preauth_ledger_free (l);
+  return l != NULL;
+}
+
+static gboolean
+load_pas (const char *text, iop_error **error)
+{
+  iop_preauth_decision *d = iop_preauth_decision_new_from_pas_json (text, error);
+  if (d != NULL)
+    {
+      g_autofree char *json = iop_preauth_decision_to_json (d);
+      assert_non_null (json);
+    }
+  iop_preauth_decision_free (d);
+  return d != NULL;
+}
+
+static void
+test_fuzz_preauth_pack_requests_batch_and_ledger (void **state)
+{
+  static const char request[] =
+    "{\"format\":\"libiop-preauth-request\",\"format_version\":1,\"id\":\"R1\",\"member\":{\"id\":\"m\",\"birth_date\":\"1990-05-01\"},"
+    "\"coverage\":{\"payer\":\"example-commercial\",\"in_network\":true,\"deductible_remaining\":12.5},"
+    "\"level\":{\"edition\":\"asam3\",\"code\":\"2.1\"},\"services\":[\"H0015\",\"S9480\"],\"units\":20,"
+    "\"start\":\"2026-03-02\",\"end\":\"2026-03-31\",\"diagnoses\":[\"F10.20\",\"F32.1\"],"
+    "\"documents\":[{\"kind\":\"stage-of-change\",\"date\":\"2026-02-20\"},{\"kind\":\"drug-screen\",\"date\":\"2026-02-25\",\"signed_by\":\"LCSW\"}],"
+    "\"urgency\":\"expedited\",\"received_at\":\"2026-02-27T16:30:00.25-05:00\",\"sessions_used\":4,\"x-note\":\"\\u00e9\\ud83d\\ude00\"}";
+  static const char ledger[] =
+    "{\"format\":\"libiop-auth-ledger\",\"format_version\":1,\"authorizations\":[{\"id\":\"A1\",\"payer\":\"p\",\"service\":\"2.1\","
+    "\"units\":30,\"start\":\"2026-03-02\",\"end\":\"2026-03-31\",\"usage\":[{\"date\":\"2026-03-02\",\"units\":1}],"
+    "\"history\":[{\"status\":\"submitted\",\"at\":\"2026-02-27T10:00:00-05:00\",\"expedited\":false},"
+    "{\"status\":\"approved\",\"at\":\"2026-02-28T10:00:00-05:00\",\"expedited\":false}]}]}";
+  static const char pas[] =
+    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"ClaimResponse\","
+    "\"outcome\":\"complete\",\"request\":{\"reference\":\"Claim/1\"},\"insurer\":{\"reference\":\"Organization/P\"},"
+    "\"item\":[{\"itemSequence\":1,\"extension\":[{\"url\":\"http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-itemPreAuthPeriod\","
+    "\"valuePeriod\":{\"start\":\"2026-03-02\",\"end\":\"2026-03-31\"}}],\"adjudication\":[{\"extension\":[{\"url\":"
+    "\"http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewAction\",\"extension\":[{\"url\":\"number\","
+    "\"valueString\":\"AUTH1\"},{\"url\":\"http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewActionCode\","
+    "\"valueCodeableConcept\":{\"coding\":[{\"code\":\"A6\",\"display\":\"Modified\"}]}}]}]}]}],"
+    "\"addItem\":[{\"itemSequence\":[1],\"quantity\":{\"value\":3},\"servicedPeriod\":{\"start\":\"2026-03-02\"}}],"
+    "\"processNote\":[{\"text\":\"Three sessions\"}]}}]}";
+  g_autofree char *pack = iop_preauth_policy_default_pack_json ();
+  (void) state;
+
+  fuzz_policy = iop_preauth_policy_new_default ();
+  fuzz (pack, load_payers, 2024u, rounds ());
+  fuzz (request, load_request, 17u, rounds () * 2);
+  fuzz (request, load_batch_line, 19u, rounds () * 2);
+  fuzz (ledger, load_ledger, 23u, rounds ());
+  fuzz (pas, load_pas, 29u, rounds ());
+  g_clear_pointer (&fuzz_policy, iop_preauth_policy_unref);
+}
+
 int
 main (void)
 {
@@ -406,6 +542,7 @@ main (void)
     cmocka_unit_test (test_fuzz_schedule_document_reader),
     cmocka_unit_test (test_fuzz_patient_documents_and_claims),
     cmocka_unit_test (test_fuzz_consent_document_reader),
+    cmocka_unit_test (test_fuzz_preauth_pack_requests_batch_and_ledger),
   };
   iop_test_apply_filters ();
   return cmocka_run_group_tests_name ("fuzz", tests, NULL, NULL);

@@ -388,7 +388,7 @@ iop_cmd_pack (int argc, char **argv)
   int status = IOP_EXIT_OK;
   g_autofree char *text = NULL;
 
-  if (!iop_cli_parse ("pack", "[continuum|measure|placement|compliance|program|careplan]",
+  if (!iop_cli_parse ("pack", "[continuum|measure|placement|compliance|program|careplan|payers]",
                       "Print a built-in rule pack as JSON (default: the continuum pack). Save it, edit "
                       "it, and pass it back with --pack FILE to the commands that use it.",
                       NULL, &argc, &argv, &status))
@@ -407,8 +407,10 @@ iop_cmd_pack (int argc, char **argv)
     text = iop_program_default_pack_json ();
   else if (strcmp (argv[1], "careplan") == 0)
     text = iop_careplan_template_default_pack_json ();
+  else if (strcmp (argv[1], "payers") == 0)
+    text = iop_preauth_policy_default_pack_json ();
   else
-    return iop_cli_usage_error ("pack", "unknown pack '%s' (continuum, measure, placement, compliance, program or careplan)", argv[1]);
+    return iop_cli_usage_error ("pack", "unknown pack '%s' (continuum, measure, placement, compliance, program, careplan or payers)", argv[1]);
   fputs (text, stdout);
   return IOP_EXIT_OK;
 }

@@ -65,5 +65,6 @@ int iop_cmd_escalate (int argc, char **argv);
 int iop_cmd_readiness (int argc, char **argv);
 int iop_cmd_export (int argc, char **argv);
 int iop_cmd_consent (int argc, char **argv);
+int iop_cmd_preauth (int argc, char **argv);
 
 #endif /* IOP_CLI_H */
