@@ -75,6 +75,11 @@ typedef struct {
   double allowed, deductible, member_pays;
 } PaDecision;
 
+struct iop_preauth_request {
+  JsonNode *root; /* owns every string of @req */
+  PaRequest req;
+};
+
 struct iop_preauth_decision {
   iop_preauth_policy *policy; /* a reference, so that pack strings stay valid; NULL when imported */
   char *request_id;

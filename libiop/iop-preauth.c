@@ -84,10 +84,6 @@ struct iop_preauth_policy {
   GHashTable *by_id;  /* id -> Payer * */
 };
 
-struct iop_preauth_request {
-  JsonNode *root; /* owns every string of @req */
-  PaRequest req;
-};
 
 
 /* ------------------------------------------------------------------------------------------ */

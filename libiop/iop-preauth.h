@@ -16,6 +16,7 @@
 #include "iop-macros.h"
 #include "iop-error.h"
 #include "iop-continuum.h"
+#include "iop-consent.h"
 
 /**
  * @brief Insurance pre-authorization: payer policies as data, requests, explained decisions with
@@ -515,6 +516,29 @@ IOP_API char *iop_preauth_ledger_get_metrics_json (const iop_preauth_ledger *led
  * @since 0.1
  */
 IOP_API char *iop_preauth_ledger_to_json (const iop_preauth_ledger *ledger) IOP_WARN_UNUSED_RESULT;
+
+/**
+ * @brief Exports a request as a Da Vinci PAS 2.2.1 request Bundle (FHIR R4, type collection): the
+ *        PAS Claim first (use preauthorization, priority normal or stat for an expedited request,
+ *        ICD-10-CM diagnoses, one item per service code with its HCPCS system URI, the full-date
+ *        service period, the units, X12 request type HS and certification type I), then the
+ *        Patient, the Coverage, the insurer and the requesting Organization. SUD data carries the
+ *        42 CFR Part 2 DS4P labels.
+ * Gated: the consent must be the member's (its patient identifier is the request's member id)
+ * and permit disclosing "diagnoses" and "sud-treatment" to the payer (the request's payer id, as
+ * a health plan) for payment on @p date (iop_consent_require()). Identifiers in the Bundle are
+ * derived from the request, so one request exports the same bytes.
+ * @param request A request.
+ * @param consent (nullable) The consent on file; NULL is refused.
+ * @param provider The requesting provider's name (the PAS requestor).
+ * @param date The disclosure date, "YYYY-MM-DD" (also Claim.created).
+ * @param error (out) (optional) #IOP_ERROR_PERMISSION_DENIED when the consent does not permit the
+ *        disclosure; #IOP_ERROR_INVALID_ARGUMENT for an empty provider or a bad date.
+ * @return (transfer full) (nullable) The Bundle as compact JSON; release with iop_free(). NULL on error.
+ * @since 0.1
+ */
+IOP_API char *iop_preauth_request_to_pas (const iop_preauth_request *request, const iop_consent *consent,
+                                          const char *provider, const char *date, iop_error **error) IOP_WARN_UNUSED_RESULT;
 
 IOP_END_DECLS
 

@@ -1176,6 +1176,164 @@ test_preauth_pas_modified_cancelled_and_combined (void **state)
   }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* PAS request export and its consent gate                                                      */
+
+static iop_consent *
+pas_consent (const char *file, const char *revoked, const char *expires)
+{
+  g_autofree char *text = read_data ("pas", file);
+  iop_consent *c = iop_consent_new_from_json (text, NULL);
+  assert_non_null (c);
+  if (revoked != NULL)
+    assert_true (iop_consent_set_revocation (c, revoked, "in writing", NULL));
+  if (expires != NULL)
+    assert_true (iop_consent_set_expiration (c, "date", expires, NULL));
+  return c;
+}
+
+static char *
+pas_export (const char *request_json, const iop_consent *consent, const char *date, iop_error **err)
+{
+  g_autoptr(iop_preauth_request) r = iop_preauth_request_new_from_json (request_json, NULL);
+  assert_non_null (r);
+  return iop_preauth_request_to_pas (r, consent, "Riverside Intensive Outpatient Program", date, err);
+}
+
+static void
+test_preauth_pas_export_is_gated_by_consent (void **state)
+{
+  g_autoptr(iop_consent) tpo = pas_consent ("consent-tpo.json", NULL, NULL);
+  g_autoptr(iop_consent) specific = pas_consent ("consent-specific-payer.json", NULL, NULL);
+  g_autoptr(iop_consent) revoked = pas_consent ("consent-tpo.json", "2026-02-25", NULL);
+  g_autoptr(iop_consent) expired = pas_consent ("consent-specific-payer.json", NULL, "2026-02-26");
+  g_autofree char *services = read_data ("pas", "request-services.json");
+  g_autofree char *other_payer = g_strdup (base_request);
+  g_autofree char *other_member = NULL;
+  struct {
+    const char *what, *request, *date, *reason;
+    const iop_consent *consent;
+  } refused[] = {
+    { "no consent", base_request, "2026-02-27", "no-consent", NULL },
+    { "revoked before the date", base_request, "2026-02-27", "revoked", revoked },
+    { "revoked on the date", base_request, "2026-02-25", "revoked", revoked },
+    { "expired", services, "2026-02-27", "expired", expired },
+    { "before signing", base_request, "2026-02-19", "not-yet-signed", tpo },
+    { "specific consent, another payer", NULL, "2026-02-27", "recipient-not-covered", specific },
+    { "consent of another patient", NULL, "2026-02-27", "other-patient", tpo },
+  };
+  char *p;
+
+  (void) state;
+  /* Another payer: the specific consent names only va-medicaid-arts. */
+  p = strstr (other_payer, "va-medicaid-arts");
+  assert_non_null (p);
+  memcpy (p, "ca-dmc-ods......", 16);
+  other_member = g_strdup (base_request);
+  p = strstr (other_member, "M-7f3a");
+  assert_non_null (p);
+  memcpy (p, "M-0000", 6);
+  refused[5].request = other_payer;
+  refused[6].request = other_member;
+
+  for (size_t i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      iop_error *err = NULL;
+      char *bundle = pas_export (refused[i].request, refused[i].consent, refused[i].date, &err);
+      if (bundle != NULL)
+        fail_msg ("%s: exported", refused[i].what);
+      assert_non_null (err);
+      if (iop_error_get_code (err) != IOP_ERROR_PERMISSION_DENIED)
+        fail_msg ("%s: %s", refused[i].what, iop_error_code_to_string (iop_error_get_code (err)));
+      if (strstr (iop_error_get_message (err), refused[i].reason) == NULL)
+        fail_msg ("%s: message without %s: %s", refused[i].what, refused[i].reason, iop_error_get_message (err));
+      assert_null (strstr (iop_error_get_message (err), "M-7f3a"));
+      iop_error_free (err);
+    }
+
+  /* Permitted: a TPO consent covering health plans for payment, and a specific consent naming the payer. */
+  {
+    g_autofree char *a = pas_export (base_request, tpo, "2026-02-27", NULL);
+    g_autofree char *b = pas_export (base_request, tpo, "2026-02-27", NULL);
+    g_autofree char *c = pas_export (services, specific, "2026-02-25", NULL);
+    assert_non_null (a);
+    assert_non_null (c);
+    assert_string_equal (a, b); /* deterministic */
+  }
+  /* Bad arguments are not permission errors. */
+  {
+    g_autoptr(iop_preauth_request) r = iop_preauth_request_new_from_json (base_request, NULL);
+    iop_error *err = NULL;
+    assert_null (iop_preauth_request_to_pas (r, tpo, "", "2026-02-27", &err));
+    assert_int_equal (iop_error_get_code (err), IOP_ERROR_INVALID_ARGUMENT);
+    g_clear_pointer (&err, iop_error_free);
+    assert_null (iop_preauth_request_to_pas (r, tpo, "Riverside", "2026-02-30", &err));
+    assert_int_equal (iop_error_get_code (err), IOP_ERROR_INVALID_ARGUMENT);
+    iop_error_free (err);
+  }
+}
+
+static void
+test_preauth_pas_export_bundle_shape (void **state)
+{
+  g_autoptr(iop_consent) tpo = pas_consent ("consent-tpo.json", NULL, NULL);
+  g_autoptr(iop_consent) specific = pas_consent ("consent-specific-payer.json", NULL, NULL);
+  g_autofree char *services = read_data ("pas", "request-services.json");
+  g_autofree char *a = pas_export (base_request, tpo, "2026-02-27", NULL);
+  g_autofree char *b = pas_export (services, specific, "2026-02-27", NULL);
+  g_autoptr(JsonNode) ra = parse_json (a);
+  g_autoptr(JsonNode) rb = parse_json (b);
+  JsonArray *entries = json_node_get_array (json_at (ra, "entry", NULL));
+  JsonNode *claim = json_object_get_member (json_array_get_object_element (entries, 0), "resource");
+  JsonArray *items, *diagnoses;
+  JsonObject *item;
+
+  (void) state;
+  assert_str (json_node_get_string (json_at (ra, "type", NULL)), "collection");
+  assert_str (json_node_get_string (json_at (ra, "timestamp", NULL)), "2026-02-27T16:30:00-05:00");
+  assert_int_equal (json_array_get_length (entries), 5);
+  /* ClaimFirst, use, status, created, priority. */
+  assert_str (json_node_get_string (json_at (claim, "resourceType", NULL)), "Claim");
+  assert_str (json_node_get_string (json_at (claim, "use", NULL)), "preauthorization");
+  assert_str (json_node_get_string (json_at (claim, "status", NULL)), "active");
+  assert_str (json_node_get_string (json_at (claim, "created", NULL)), "2026-02-27");
+  assert_str (json_object_get_string_member (json_array_get_object_element (json_node_get_array (
+                json_at (claim, "priority", "coding", NULL)), 0), "code"),
+              "normal");
+  diagnoses = json_node_get_array (json_at (claim, "diagnosis", NULL));
+  assert_int_equal (json_array_get_length (diagnoses), 2);
+  assert_str (json_object_get_string_member (json_array_get_object_element (json_node_get_array (
+                json_at (json_array_get_element (diagnoses, 1), "diagnosisCodeableConcept", "coding", NULL)), 0), "code"),
+              "F32.1");
+  items = json_node_get_array (json_at (claim, "item", NULL));
+  assert_int_equal (json_array_get_length (items), 1);
+  item = json_array_get_object_element (items, 0);
+  assert_str (json_node_get_string (json_at (json_object_get_member (item, "servicedPeriod"), "start", NULL)), "2026-03-02");
+  assert_str (json_node_get_string (json_at (json_object_get_member (item, "servicedPeriod"), "end", NULL)), "2026-04-30");
+  assert_int_equal (json_node_get_int (json_at (json_object_get_member (item, "quantity"), "value", NULL)), 40);
+  assert_str (json_object_get_string_member (json_array_get_object_element (json_node_get_array (
+                json_at (json_object_get_member (item, "productOrService"), "coding", NULL)), 0), "system"),
+              "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets");
+  /* Part 2 labels on the Bundle and the Claim. */
+  assert_non_null (strstr (a, "\"code\":\"42CFRPart2\""));
+  assert_non_null (json_at (claim, "meta", "security", NULL));
+  /* Expedited: priority stat; one item per service code, in order, sequences 1..n. */
+  {
+    JsonNode *claim_b = json_object_get_member (json_array_get_object_element (json_node_get_array (json_at (rb, "entry", NULL)), 0), "resource");
+    JsonArray *items_b = json_node_get_array (json_at (claim_b, "item", NULL));
+    assert_non_null (strstr (b, "\"code\":\"stat\""));
+    assert_int_equal (json_array_get_length (items_b), 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonObject *it = json_array_get_object_element (items_b, i);
+        assert_int_equal (json_object_get_int_member (it, "sequence"), i + 1);
+        assert_str (json_object_get_string_member (json_array_get_object_element (json_node_get_array (
+                      json_at (json_object_get_member (it, "productOrService"), "coding", NULL)), 0), "code"),
+                    i == 0 ? "H0015" : "S9480");
+      }
+  }
+}
+
 int
 main (void)
 {
@@ -1201,6 +1359,8 @@ main (void)
     cmocka_unit_test (test_preauth_ledger_reader_is_strict),
     cmocka_unit_test (test_preauth_pas_fixtures_import),
     cmocka_unit_test (test_preauth_pas_modified_cancelled_and_combined),
+    cmocka_unit_test (test_preauth_pas_export_is_gated_by_consent),
+    cmocka_unit_test (test_preauth_pas_export_bundle_shape),
   };
   iop_test_apply_filters ();
   return cmocka_run_group_tests_name ("preauth", tests, setup, teardown);

