@@ -166,6 +166,44 @@ iop_preauth_ledger_record_use (iop_preauth_ledger *ledger, const char *id, const
   return true;
 }
 
+int
+iop_preauth_ledger_record_attendance (iop_preauth_ledger *ledger, const char *id, const iop_episode *episode,
+                                      const char *as_of, iop_error **error)
+{
+  guint32 last = G_MAXUINT32;
+  int added = 0;
+  Auth *a;
+
+  g_return_val_if_fail (ledger != NULL, -1);
+  g_return_val_if_fail (id != NULL && episode != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+  if ((a = find_or_fail (ledger, id, error)) == NULL)
+    return -1;
+  if (as_of != NULL && !iop_date_parse (as_of, &last))
+    {
+      iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the date is not a calendar date in YYYY-MM-DD form");
+      return -1;
+    }
+  for (size_t i = 0; i < iop_episode_get_n_attendance (episode); i++)
+    {
+      guint32 day = 0;
+      gboolean recorded = FALSE;
+      if (iop_episode_get_attendance_status (episode, i) != IOP_ATTENDANCE_ATTENDED ||
+          !iop_date_parse (iop_episode_get_attendance_date (episode, i), &day) || day < a->start || day > a->end ||
+          day > last)
+        continue;
+      for (guint k = 0; !recorded && k < a->usage->len; k++)
+        recorded = g_array_index (a->usage, Use, k).date == day;
+      if (!recorded)
+        {
+          Use use = { day, 1 };
+          g_array_append_val (a->usage, use);
+          added++;
+        }
+    }
+  return added;
+}
+
 bool
 iop_preauth_ledger_add_status (iop_preauth_ledger *ledger, const char *id, const char *status, const char *at,
                                bool expedited, iop_error **error)

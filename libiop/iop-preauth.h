@@ -17,6 +17,7 @@
 #include "iop-error.h"
 #include "iop-continuum.h"
 #include "iop-consent.h"
+#include "iop-episode.h"
 
 /**
  * @brief Insurance pre-authorization: payer policies as data, requests, explained decisions with
@@ -471,6 +472,25 @@ IOP_API bool iop_preauth_ledger_record_use (iop_preauth_ledger *ledger, const ch
  */
 IOP_API bool iop_preauth_ledger_add_status (iop_preauth_ledger *ledger, const char *id, const char *status,
                                             const char *at, bool expedited, iop_error **error);
+
+/**
+ * @brief Counts an episode's attendance against an authorization, one unit per date of service
+ *        (the per-diem rule: one IOP unit per date, whatever the number of sessions that day).
+ * Every date in the authorization's period, up to and including @p as_of, with at least one
+ * attended session and no units recorded yet is recorded as one unit used; dates already
+ * recorded (by this function or iop_preauth_ledger_record_use()) are left alone, so calling it
+ * again after more attendance only adds the new dates. Missed and excused sessions use nothing.
+ * @param ledger A ledger.
+ * @param id An authorization identifier.
+ * @param episode The episode whose attendance uses the authorization.
+ * @param as_of (nullable) The last date to count, "YYYY-MM-DD"; NULL for the whole period.
+ * @param error (out) (optional) #IOP_ERROR_NOT_FOUND for an unknown id;
+ *        #IOP_ERROR_INVALID_ARGUMENT for a bad date.
+ * @return The number of dates recorded by this call, or -1 on error.
+ * @since 0.1
+ */
+IOP_API int iop_preauth_ledger_record_attendance (iop_preauth_ledger *ledger, const char *id,
+                                                  const iop_episode *episode, const char *as_of, iop_error **error);
 
 /**
  * @brief The units left on an authorization.

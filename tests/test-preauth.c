@@ -1031,6 +1031,51 @@ test_preauth_ledger_units_reminders_metrics_round_trip (void **state)
 }
 
 static void
+test_preauth_ledger_counts_attendance_per_date (void **state)
+{
+  g_autoptr(iop_preauth_ledger) ledger = iop_preauth_ledger_new ();
+  g_autoptr(iop_episode) e = iop_episode_new (NULL, NULL, "C-1", IOP_EDITION_ASAM3, "2.1", "2026-03-01", NULL);
+  iop_error *err = NULL;
+  struct { const char *date, *start; iop_attendance_status status; } sessions[] = {
+    { "2026-03-01", "09:00", IOP_ATTENDANCE_ATTENDED },  /* before the period */
+    { "2026-03-02", "09:00", IOP_ATTENDANCE_ATTENDED },
+    { "2026-03-02", "13:00", IOP_ATTENDANCE_ATTENDED },  /* same date: still one unit */
+    { "2026-03-04", "09:00", IOP_ATTENDANCE_MISSED },
+    { "2026-03-06", "09:00", IOP_ATTENDANCE_EXCUSED },
+    { "2026-03-09", "09:00", IOP_ATTENDANCE_ATTENDED },
+    { "2026-03-11", "09:00", IOP_ATTENDANCE_ATTENDED },
+    { "2026-04-01", "09:00", IOP_ATTENDANCE_ATTENDED },  /* after the period */
+  };
+
+  (void) state;
+  assert_non_null (e);
+  for (size_t i = 0; i < G_N_ELEMENTS (sessions); i++)
+    assert_true (iop_episode_add_attendance (e, sessions[i].date, sessions[i].start, 180, "group-therapy",
+                                             sessions[i].status, NULL));
+  assert_true (iop_preauth_ledger_add_authorization (ledger, "A1", "va-medicaid-arts", "H0015", 10, "2026-03-02",
+                                                     "2026-03-31", NULL));
+  /* Up to 9 March: 2 and 9 March. */
+  assert_int_equal (iop_preauth_ledger_record_attendance (ledger, "A1", e, "2026-03-09", NULL), 2);
+  assert_int_equal (iop_preauth_ledger_get_remaining_units (ledger, "A1", NULL), 8);
+  /* Again, for the whole period: only 11 March is new. */
+  assert_int_equal (iop_preauth_ledger_record_attendance (ledger, "A1", e, NULL, NULL), 1);
+  assert_int_equal (iop_preauth_ledger_record_attendance (ledger, "A1", e, NULL, NULL), 0);
+  assert_int_equal (iop_preauth_ledger_get_remaining_units (ledger, "A1", NULL), 7);
+  /* A date recorded by hand is not counted twice. */
+  assert_true (iop_episode_add_attendance (e, "2026-03-13", "09:00", 180, "group-therapy", IOP_ATTENDANCE_ATTENDED, NULL));
+  assert_true (iop_preauth_ledger_record_use (ledger, "A1", "2026-03-13", 1, NULL));
+  assert_int_equal (iop_preauth_ledger_record_attendance (ledger, "A1", e, NULL, NULL), 0);
+  assert_int_equal (iop_preauth_ledger_get_remaining_units (ledger, "A1", NULL), 6);
+  /* Errors. */
+  assert_int_equal (iop_preauth_ledger_record_attendance (ledger, "nope", e, NULL, &err), -1);
+  assert_int_equal (iop_error_get_code (err), IOP_ERROR_NOT_FOUND);
+  g_clear_pointer (&err, iop_error_free);
+  assert_int_equal (iop_preauth_ledger_record_attendance (ledger, "A1", e, "2026-02-30", &err), -1);
+  assert_int_equal (iop_error_get_code (err), IOP_ERROR_INVALID_ARGUMENT);
+  iop_error_free (err);
+}
+
+static void
 test_preauth_ledger_reader_is_strict (void **state)
 {
   static const struct { const char *json, *path; iop_error_code code; } rows[] = {
@@ -1356,6 +1401,7 @@ main (void)
     cmocka_unit_test (test_preauth_batch_arrays_and_bad_jobs),
     cmocka_unit_test (test_preauth_unicode_escapes_in_both_paths),
     cmocka_unit_test (test_preauth_ledger_units_reminders_metrics_round_trip),
+    cmocka_unit_test (test_preauth_ledger_counts_attendance_per_date),
     cmocka_unit_test (test_preauth_ledger_reader_is_strict),
     cmocka_unit_test (test_preauth_pas_fixtures_import),
     cmocka_unit_test (test_preauth_pas_modified_cancelled_and_combined),

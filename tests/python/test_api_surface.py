@@ -508,6 +508,7 @@ CLASS_NAMES = {
         "get_metrics_json",
         "get_remaining_units",
         "get_reminders_json",
+        "record_attendance",
         "record_use",
         "to_json",
     ],

@@ -363,5 +363,26 @@ class PasExportTest(unittest.TestCase):
             self.request().to_pas(tpo, "Riverside IOP", "2026-02-30")
 
 
+class LedgerAttendanceTest(unittest.TestCase):
+    def test_one_unit_per_attended_date(self):
+        e = iop.Episode("C-1", iop.IOP_EDITION_ASAM3, "2.1", "2026-03-01")
+        for date, start, status in [("2026-03-02", "09:00", iop.IOP_ATTENDANCE_ATTENDED),
+                                    ("2026-03-02", "13:00", iop.IOP_ATTENDANCE_ATTENDED),
+                                    ("2026-03-04", "09:00", iop.IOP_ATTENDANCE_MISSED),
+                                    ("2026-03-09", "09:00", iop.IOP_ATTENDANCE_ATTENDED),
+                                    ("2026-04-01", "09:00", iop.IOP_ATTENDANCE_ATTENDED)]:
+            e.add_attendance(date, start, 180, "group-therapy", status)
+        led = iop.PreauthLedger()
+        led.add_authorization("A1", "va-medicaid-arts", "H0015", 10, "2026-03-02", "2026-03-31")
+        self.assertEqual(led.record_attendance("A1", e, "2026-03-05"), 1)
+        self.assertEqual(led.record_attendance("A1", e), 1)
+        self.assertEqual(led.record_attendance("A1", e), 0)
+        self.assertEqual(led.get_remaining_units("A1"), 8)
+        with self.assertRaises(iop.NotFoundError):
+            led.record_attendance("nope", e)
+        with self.assertRaises(ValueError):
+            led.record_attendance("A1", None)
+
+
 if __name__ == "__main__":
     unittest.main()
