@@ -1222,13 +1222,17 @@ get_nullable_string (IopJsonReader *r, JsonObject *obj, const char *member, cons
   return iop_json_get_string (r, obj, member, TRUE, out);
 }
 
+/* Turns the error a setter left in *@inner into a document error at @member. @inner is passed by
+ * address and read here, after the call that fills it: the order in which a call's arguments are
+ * evaluated is unspecified, so wrap (r, m, setter (..., &inner), inner) could read it before the
+ * setter ran. */
 static gboolean
-wrap (IopJsonReader *r, const char *member, gboolean ok, iop_error *inner)
+wrap (IopJsonReader *r, const char *member, gboolean ok, iop_error **inner)
 {
   if (ok)
     return TRUE;
-  iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "%s", iop_error_get_message (inner));
-  iop_error_free (inner);
+  iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "%s", iop_error_get_message (*inner));
+  g_clear_pointer (inner, iop_error_free);
   return FALSE;
 }
 
@@ -1258,13 +1262,13 @@ read_plan_item (IopJsonReader *r, JsonObject *io, iop_careplan *p)
   if (!JSON_NODE_HOLDS_NULL (mn) && !iop_json_get_int (r, io, "minutes", TRUE, 1, 1440, &present, &minutes))
     return FALSE;
   if (!check_item_date (p, date, &it.julian, &inner))
-    return wrap (r, "date", FALSE, inner);
+    return wrap (r, "date", FALSE, &inner);
   if (!check_text (title, "title", MAX_TITLE, &inner))
-    return wrap (r, "title", FALSE, inner);
+    return wrap (r, "title", FALSE, &inner);
   if ((strcmp (item_kinds[kind], "referral") == 0) != (resource != NULL))
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "resource", "a referral, and only a referral, names a resource");
   if (resource != NULL && !check_text (resource, "resource", MAX_ID, &inner))
-    return wrap (r, "resource", FALSE, inner);
+    return wrap (r, "resource", FALSE, &inner);
   if (source != NULL)
     {
       gpointer key = NULL;
@@ -1397,7 +1401,7 @@ read_relapse_prevention (IopJsonReader *r, JsonObject *obj, iop_careplan *p)
             ok = iop_json_fail (r, IOP_ERROR_PARSE, NULL, "expected a string");
           else
             ok = wrap (r, NULL, iop_careplan_add_relapse_prevention (p, rp_sections[s], json_node_get_string (n), &inner),
-                       inner);
+                       &inner);
           iop_json_pop (r, m3);
         }
       iop_json_pop (r, m2);
@@ -1451,8 +1455,8 @@ read_plan (IopJsonReader *r, JsonObject *obj, iop_careplan *p)
   p->client_id = g_strdup (client);
   g_strlcpy (p->start, start, sizeof (Date));
   g_strlcpy (p->end, end, sizeof (Date));
-  if (!wrap (r, "receiving_provider", iop_careplan_set_receiving_provider (p, provider, &inner), inner) ||
-      !wrap (r, "first_appointment", iop_careplan_set_first_appointment (p, appointment, &inner), inner))
+  if (!wrap (r, "receiving_provider", iop_careplan_set_receiving_provider (p, provider, &inner), &inner) ||
+      !wrap (r, "first_appointment", iop_careplan_set_first_appointment (p, appointment, &inner), &inner))
     return FALSE;
   return read_array (r, obj, "items", "an item", p, read_plan_item) && read_relapse_prevention (r, obj, p) &&
          read_array (r, obj, "measures", "a measure", p, read_measure);
