@@ -1075,6 +1075,39 @@ test_careplan_escalation_all_rules_and_json (void **state)
   EXPECT_ERROR (iop_careplan_escalate (p, NULL, err_) != NULL, IOP_ERROR_INVALID_ARGUMENT);
 }
 
+/* Escalations and checklists point into the plan's template: they must outlive the plan (which
+ * here holds the only reference to its built-in template). */
+static void
+test_careplan_results_outlive_their_plan (void **state)
+{
+  iop_careplan *p = new_plan (NULL, "2026-03-02");
+  g_autoptr(iop_episode) ep = ready_episode ();
+  g_autoptr(iop_escalations) e = NULL;
+  g_autoptr(iop_readiness) r = NULL;
+  g_autofree char *e_json = NULL, *r_json = NULL;
+  g_autoptr(JsonNode) e_root = NULL, r_root = NULL;
+  (void) state;
+
+  record (p, "2026-03-09", "phone-check-in", IOP_CONTACT_COMPLETED, true);
+  e = iop_careplan_escalate (p, "2026-03-10", NULL);
+  r = iop_careplan_check_readiness (p, ep, NULL, "2026-03-10", NULL);
+  iop_careplan_free (p);
+  assert_int_equal (iop_escalations_get_n (e), 1);
+  assert_str (iop_escalations_get_rule (e, 0), "relapse");
+  assert_str (iop_escalations_get_source (e, 0), "state-phone-protocol");
+  assert_str (iop_escalations_get_text (e, 0), "A relapse was reported: re-assess the level of care for a step up");
+  e_json = iop_escalations_to_json (e);
+  e_root = parse_json (e_json);
+  assert_str (json_object_get_string_member (
+                json_array_get_object_element (json_node_get_array (json_at (e_root, "escalations", NULL)), 0), "source"),
+              "state-phone-protocol");
+  r_json = iop_readiness_to_json (r);
+  r_root = parse_json (r_json);
+  assert_str (json_object_get_string_member (
+                json_array_get_object_element (json_node_get_array (json_at (r_root, "items", NULL)), 4), "source"),
+              "libiop-default");
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Readiness                                                                                   */
 
@@ -1936,6 +1969,7 @@ main (void)
     cmocka_unit_test (test_careplan_escalation_measure_flags),
     cmocka_unit_test (test_careplan_escalation_relapse_report),
     cmocka_unit_test (test_careplan_escalation_all_rules_and_json),
+    cmocka_unit_test (test_careplan_results_outlive_their_plan),
     cmocka_unit_test (test_careplan_readiness_ready_and_json),
     cmocka_unit_test (test_careplan_readiness_each_item_fails_alone),
     cmocka_unit_test (test_careplan_readiness_custom_template_and_errors),
