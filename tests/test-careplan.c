@@ -26,6 +26,11 @@
  *   plan-small.json         a small hand-edited plan (client C-7731), base of invalid-plan/.
  *   template-small.json     a small template, base of invalid-template/.
  *   template-custom.json    a program's own template (see its "$comment").
+ *   plan-logged.json        plan-ready.json with a completed, a missed (relapse reported), a
+ *                           cancelled and a rescheduled contact, an item added by hand, a BAM.
+ *   plan-custom.json        a plan from template-custom.json starting 2026-02-27.
+ *   episode-goals.json      episode-ready.json with goals not achieved, waived, cancelled, active
+ *                           and proposed (for the FHIR Goal mapping).
  *   invalid-plan/, invalid-template/   one defect each ("$comment"); code and path in the tables.
  */
 #include <stdarg.h>
@@ -1761,11 +1766,11 @@ test_careplan_round_trips (void **state)
   }
   /* the test documents (written by libiop) come back byte for byte */
   {
-    static const char *const files[] = { "plan-ready.json", "plan-admission.json" };
+    static const char *const files[] = { "plan-ready.json", "plan-admission.json", "plan-logged.json", "plan-custom.json" };
     for (size_t i = 0; i < G_N_ELEMENTS (files); i++)
       {
         g_autofree char *text = read_text (files[i]);
-        g_autoptr(iop_careplan) p = load_plan (NULL, files[i]);
+        g_autoptr(iop_careplan) p = load_plan (i == 3 ? custom : NULL, files[i]);
         g_autofree char *json = iop_careplan_to_json (p);
         g_strchomp (text);
         assert_string_equal (json, text);

@@ -738,8 +738,9 @@ class Documents(unittest.TestCase):
         with self.assertRaises(iop.InvalidDataError) as cm:
             iop.CarePlan.from_json(c.to_json())
         self.assertEqual(cm.exception.path, "$.template")
-        for name in ("plan-ready.json", "plan-admission.json"):
-            self.assertEqual(iop.CarePlan.from_file(str(DATA / name)).to_json(), (DATA / name).read_text().strip())
+        for name, template in (("plan-ready.json", None), ("plan-admission.json", None), ("plan-logged.json", None),
+                               ("plan-custom.json", custom)):
+            self.assertEqual(iop.CarePlan.from_file(str(DATA / name), template).to_json(), (DATA / name).read_text().strip())
 
     def test_malformed_plans(self):
         self.assertGreaterEqual(len(INVALID_PLANS), 20)
