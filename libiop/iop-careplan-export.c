@@ -28,8 +28,9 @@ typedef struct {
 } ReadyItem;
 
 struct iop_readiness {
+  iop_careplan_template *tpl; /* the items' sources live in it */
   char as_of[11];
-  GArray *items; /* ReadyItem */
+  GArray *items;              /* ReadyItem */
 };
 
 static void
@@ -123,6 +124,7 @@ iop_careplan_check_readiness (const iop_careplan *plan, const iop_episode *episo
     return NULL;
   params = iop_careplan_template_get_readiness (iop_careplan_get_template (plan));
   r = g_new0 (iop_readiness, 1);
+  r->tpl = iop_careplan_ref_template (plan);
   g_strlcpy (r->as_of, as_of, sizeof r->as_of);
   r->items = g_array_new (FALSE, TRUE, sizeof (ReadyItem));
   g_array_set_clear_func (r->items, ready_item_clear);
@@ -201,6 +203,7 @@ iop_readiness_free (iop_readiness *readiness)
   if (readiness == NULL)
     return;
   g_array_unref (readiness->items);
+  iop_careplan_template_unref (readiness->tpl);
   g_free (readiness);
 }
 

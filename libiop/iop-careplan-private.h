@@ -18,6 +18,8 @@ typedef struct {
 
 const IopReadinessParams *iop_careplan_template_get_readiness (const iop_careplan_template *tpl);
 const iop_careplan_template *iop_careplan_get_template (const iop_careplan *plan);
+/* A new reference to the plan's template, for results that point into it and may outlive the plan. */
+iop_careplan_template *iop_careplan_ref_template (const iop_careplan *plan);
 /* The highest severity of the flags of the @index-th recorded measure. */
 iop_severity iop_careplan_get_measure_severity (const iop_careplan *plan, size_t index);
 

@@ -108,8 +108,9 @@ typedef struct {
 } Escalation;
 
 struct iop_escalations {
+  iop_careplan_template *tpl; /* the rules' texts and sources live in it */
   Date as_of;
-  GArray *list; /* Escalation */
+  GArray *list;               /* Escalation */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -683,6 +684,12 @@ const iop_careplan_template *
 iop_careplan_get_template (const iop_careplan *plan)
 {
   return plan->tpl;
+}
+
+iop_careplan_template *
+iop_careplan_ref_template (const iop_careplan *plan)
+{
+  return iop_careplan_template_ref (plan->tpl);
 }
 
 static gint
@@ -1552,6 +1559,7 @@ iop_careplan_escalate (const iop_careplan *plan, const char *as_of, iop_error **
   if (!check_date (as_of, "date", &on, error))
     return NULL;
   e = g_new0 (iop_escalations, 1);
+  e->tpl = iop_careplan_template_ref (plan->tpl);
   g_strlcpy (e->as_of, as_of, sizeof (Date));
   e->list = g_array_new (FALSE, TRUE, sizeof (Escalation));
   for (guint r = 0; r < plan->tpl->escalation->len; r++)
@@ -1620,6 +1628,7 @@ iop_escalations_free (iop_escalations *escalations)
   if (escalations == NULL)
     return;
   g_array_unref (escalations->list);
+  iop_careplan_template_unref (escalations->tpl);
   g_free (escalations);
 }
 

@@ -1,8 +1,9 @@
 /*
  * Mutation robustness: every loader gets thousands of corrupted variants of valid documents (the
  * built-in packs, an assessment, a measure series, a schedule, a claims document, an episode,
- * consents). Each load must either succeed or fail with an error that has a message; never crash,
- * hang or leak. An episode or consent that loads must also write itself back byte for byte. Run
+ * consents, care-plan templates and plans, pre-authorization documents). Each load must either
+ * succeed or fail with an error that has a message; never crash, hang or leak. A document that
+ * loads must also write itself back byte for byte. Run
  * under ASan+UBSan and valgrind in CI, this is the project's standing fuzz smoke test. The
  * mutations are deterministic (a fixed xorshift seed), so a failure reproduces exactly; set
  * IOP_FUZZ_ROUNDS for a longer run.
@@ -530,6 +531,105 @@ test_fuzz_preauth_pack_requests_batch_and_ledger (void **state)
   g_clear_pointer (&fuzz_policy, iop_preauth_policy_unref);
 }
 
+/* Care plans: templates and plans need an episode (and a consent for the exports). */
+static iop_episode *fuzz_episode;
+static iop_consent *fuzz_consent;
+
+static char *
+careplan_data (const char *name)
+{
+  g_autofree char *path = g_build_filename (IOP_TEST_DATA_DIR, "careplan", name, NULL);
+  char *text = NULL;
+  assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* Whatever plan loads must serialize byte-stably, copy, escalate, check readiness and export (or
+ * refuse cleanly). */
+static gboolean
+check_plan (iop_careplan_template *tpl, iop_careplan *p)
+{
+  g_autofree char *json = iop_careplan_to_json (p);
+  iop_careplan *again = iop_careplan_new_from_json (tpl, json, NULL);
+  iop_careplan *copy = iop_careplan_copy (p);
+  g_autofree char *json2 = NULL, *json3 = iop_careplan_to_json (copy);
+  iop_escalations *e = iop_careplan_escalate (p, "2026-06-30", NULL);
+  iop_error *inner = NULL;
+  iop_readiness *r = iop_careplan_check_readiness (p, fuzz_episode, fuzz_consent, "2026-03-01", &inner);
+  char *fhir;
+
+  assert_non_null (again);
+  json2 = iop_careplan_to_json (again);
+  assert_string_equal (json, json2);
+  assert_string_equal (json, json3);
+  assert_non_null (e);
+  iop_free (iop_escalations_to_json (e));
+  if (r != NULL)
+    iop_free (iop_readiness_to_json (r));
+  else
+    assert_non_null (inner);
+  iop_error_free (inner);
+  inner = NULL;
+  fhir = iop_careplan_to_fhir (p, fuzz_episode, fuzz_consent, "Hillside Outpatient Counseling", "2026-03-01", &inner);
+  assert_true ((fhir != NULL) != (inner != NULL));
+  iop_free (fhir);
+  iop_error_free (inner);
+  iop_readiness_free (r);
+  iop_escalations_free (e);
+  iop_careplan_free (copy);
+  iop_careplan_free (again);
+  return TRUE;
+}
+
+static gboolean
+load_careplan_template (const char *text, iop_error **error)
+{
+  iop_careplan_template *t = iop_careplan_template_new_from_json (text, error);
+  if (t != NULL)
+    {
+      /* Whatever template loads must also make a plan (a short start after the admission). */
+      iop_careplan *p = iop_careplan_new (t, fuzz_episode, "2026-01-31", NULL);
+      assert_non_null (p);
+      check_plan (t, p);
+      iop_careplan_free (p);
+    }
+  iop_careplan_template_unref (t);
+  return t != NULL;
+}
+
+static gboolean
+load_careplan (const char *text, iop_error **error)
+{
+  iop_careplan *p = iop_careplan_new_from_json (NULL, text, error);
+  if (p != NULL)
+    check_plan (NULL, p);
+  iop_careplan_free (p);
+  return p != NULL;
+}
+
+static void
+test_fuzz_careplan_template_and_plan_readers (void **state)
+{
+  g_autofree char *episode = careplan_data ("episode-ready.json");
+  g_autofree char *consent = careplan_data ("consent-tpo.json");
+  g_autofree char *builtin = iop_careplan_template_default_pack_json ();
+  g_autofree char *custom = careplan_data ("template-custom.json");
+  g_autofree char *ready = careplan_data ("plan-ready.json");
+  g_autofree char *small = careplan_data ("plan-small.json");
+  (void) state;
+
+  fuzz_episode = iop_episode_new_from_json (NULL, NULL, episode, NULL);
+  fuzz_consent = iop_consent_new_from_json (consent, NULL);
+  assert_non_null (fuzz_episode);
+  assert_non_null (fuzz_consent);
+  fuzz (builtin, load_careplan_template, 31u, rounds () / 3);
+  fuzz (custom, load_careplan_template, 37u, rounds ());
+  fuzz (ready, load_careplan, 41u, rounds () / 3);
+  fuzz (small, load_careplan, 43u, rounds () * 2);
+  g_clear_pointer (&fuzz_episode, iop_episode_free);
+  g_clear_pointer (&fuzz_consent, iop_consent_free);
+}
+
 int
 main (void)
 {
@@ -542,6 +642,7 @@ main (void)
     cmocka_unit_test (test_fuzz_schedule_document_reader),
     cmocka_unit_test (test_fuzz_patient_documents_and_claims),
     cmocka_unit_test (test_fuzz_consent_document_reader),
+    cmocka_unit_test (test_fuzz_careplan_template_and_plan_readers),
     cmocka_unit_test (test_fuzz_preauth_pack_requests_batch_and_ledger),
   };
   iop_test_apply_filters ();

@@ -2,7 +2,7 @@
  * libiop — the iop command-line tool
  * SPDX-License-Identifier: MIT
  *
- * Continuing care: iop plan, iop escalate.
+ * Continuing care: iop plan, iop escalate, iop readiness, iop export.
  */
 #include "iop-cli.h"
 
@@ -153,14 +153,33 @@ iop_cmd_escalate (int argc, char **argv)
   return iop_escalations_get_n (esc) == 0 ? IOP_EXIT_OK : IOP_EXIT_FAILURE;
 }
 
-/* Reads the plan, its episode and (optionally) the consent named by the options. */
+/* The files readiness and export read, named by their options. */
+typedef struct {
+  char *episode, *consent, *template, *continuum, *program;
+} PlanInputs;
+
+static void
+plan_inputs_clear (PlanInputs *in)
+{
+  g_free (in->episode);
+  g_free (in->consent);
+  g_free (in->template);
+  g_free (in->continuum);
+  g_free (in->program);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PlanInputs, plan_inputs_clear)
+
+/* Reads the plan, its episode (against the continuum and program packs the episode was made
+ * with, as iop plan does) and, when named, the consent. */
 static gboolean
-load_plan_episode_consent (const char *command, const char *plan_path, const char *episode_path,
-                           const char *consent_path, const char *template_path, iop_careplan **plan,
+load_plan_episode_consent (const char *command, const char *plan_path, const PlanInputs *in, iop_careplan **plan,
                            iop_episode **episode, iop_consent **consent, int *status)
 {
   g_autofree char *plan_text = NULL, *episode_text = NULL;
   g_autoptr(iop_careplan_template) tpl = NULL;
+  g_autoptr(iop_continuum) continuum = NULL;
+  g_autoptr(iop_program) program = NULL;
+  const char *episode_path = in->episode, *consent_path = in->consent;
   iop_error *error = NULL;
 
   if (episode_path == NULL)
@@ -174,9 +193,13 @@ load_plan_episode_consent (const char *command, const char *plan_path, const cha
   episode_text = iop_cli_read_file (command, episode_path, status);
   if (episode_text == NULL)
     return FALSE;
-  tpl = load_template (template_path, &error);
-  if (tpl == NULL || (*plan = iop_careplan_new_from_json (tpl, plan_text, &error)) == NULL ||
-      (*episode = iop_episode_new_from_json (NULL, NULL, episode_text, &error)) == NULL)
+  tpl = load_template (in->template, &error);
+  if (tpl != NULL)
+    continuum = iop_cli_load_continuum (in->continuum, &error);
+  if (continuum != NULL)
+    program = in->program != NULL ? iop_program_new_from_file (in->program, &error) : iop_program_new_default ();
+  if (program == NULL || (*plan = iop_careplan_new_from_json (tpl, plan_text, &error)) == NULL ||
+      (*episode = iop_episode_new_from_json (continuum, program, episode_text, &error)) == NULL)
     {
       *status = iop_cli_fail (command, error);
       return FALSE;
@@ -206,7 +229,8 @@ today_text (void)
 int
 iop_cmd_readiness (int argc, char **argv)
 {
-  g_autofree char *episode_path = NULL, *consent_path = NULL, *template_path = NULL, *as_of = NULL;
+  g_auto(PlanInputs) in = { NULL };
+  g_autofree char *as_of = NULL;
   gboolean json = FALSE;
   int status = IOP_EXIT_OK;
   iop_error *error = NULL;
@@ -216,9 +240,11 @@ iop_cmd_readiness (int argc, char **argv)
   g_autoptr(iop_readiness) r = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
-    { "episode", 0, 0, G_OPTION_ARG_FILENAME, &episode_path, "The plan's episode (required)", "FILE" },
-    { "consent", 0, 0, G_OPTION_ARG_FILENAME, &consent_path, "The consent on file", "FILE" },
-    { "template", 0, 0, G_OPTION_ARG_FILENAME, &template_path, "The plan's care-plan template", "FILE" },
+    { "episode", 0, 0, G_OPTION_ARG_FILENAME, &in.episode, "The plan's episode (required)", "FILE" },
+    { "consent", 0, 0, G_OPTION_ARG_FILENAME, &in.consent, "The consent on file", "FILE" },
+    { "template", 0, 0, G_OPTION_ARG_FILENAME, &in.template, "The plan's care-plan template", "FILE" },
+    { "pack", 0, 0, G_OPTION_ARG_FILENAME, &in.continuum, "The episode's continuum pack", "FILE" },
+    { "program", 0, 0, G_OPTION_ARG_FILENAME, &in.program, "The episode's program pack", "FILE" },
     { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, "Check on this date (default: today)", "YYYY-MM-DD" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
@@ -231,8 +257,7 @@ iop_cmd_readiness (int argc, char **argv)
   if (argc != 2)
     return iop_cli_usage_error ("readiness", argc < 2 ? "missing PLAN.json" : "unexpected argument '%s'",
                                 argc < 2 ? "" : argv[2]);
-  if (!load_plan_episode_consent ("readiness", argv[1], episode_path, consent_path, template_path, &plan, &episode,
-                                  &consent, &status))
+  if (!load_plan_episode_consent ("readiness", argv[1], &in, &plan, &episode, &consent, &status))
     return status;
   if (as_of == NULL)
     as_of = today_text ();
@@ -257,20 +282,22 @@ iop_cmd_readiness (int argc, char **argv)
 int
 iop_cmd_export (int argc, char **argv)
 {
-  g_autofree char *episode_path = NULL, *consent_path = NULL, *template_path = NULL, *date = NULL;
-  g_autofree char *recipient = NULL, *format = NULL, *text = NULL;
+  g_auto(PlanInputs) in = { NULL };
+  g_autofree char *date = NULL, *recipient = NULL, *format = NULL, *text = NULL;
   int status = IOP_EXIT_OK;
   iop_error *error = NULL;
   g_autoptr(iop_careplan) plan = NULL;
   g_autoptr(iop_episode) episode = NULL;
   g_autoptr(iop_consent) consent = NULL;
   const GOptionEntry entries[] = {
-    { "episode", 0, 0, G_OPTION_ARG_FILENAME, &episode_path, "The plan's episode (required)", "FILE" },
-    { "consent", 0, 0, G_OPTION_ARG_FILENAME, &consent_path, "The consent on file (without it, nothing is exported)", "FILE" },
+    { "episode", 0, 0, G_OPTION_ARG_FILENAME, &in.episode, "The plan's episode (required)", "FILE" },
+    { "consent", 0, 0, G_OPTION_ARG_FILENAME, &in.consent, "The consent on file (without it, nothing is exported)", "FILE" },
     { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient, "Who receives it (default: the plan's receiving provider)", "NAME" },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, "Disclosure date (default: today)", "YYYY-MM-DD" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "fhir (a FHIR R4 Bundle, the default) or package", "FORMAT" },
-    { "template", 0, 0, G_OPTION_ARG_FILENAME, &template_path, "The plan's care-plan template", "FILE" },
+    { "template", 0, 0, G_OPTION_ARG_FILENAME, &in.template, "The plan's care-plan template", "FILE" },
+    { "pack", 0, 0, G_OPTION_ARG_FILENAME, &in.continuum, "The episode's continuum pack", "FILE" },
+    { "program", 0, 0, G_OPTION_ARG_FILENAME, &in.program, "The episode's program pack", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
 
@@ -284,8 +311,7 @@ iop_cmd_export (int argc, char **argv)
                                 argc < 2 ? "" : argv[2]);
   if (format != NULL && g_strcmp0 (format, "fhir") != 0 && g_strcmp0 (format, "package") != 0)
     return iop_cli_usage_error ("export", "--format must be fhir or package");
-  if (!load_plan_episode_consent ("export", argv[1], episode_path, consent_path, template_path, &plan, &episode,
-                                  &consent, &status))
+  if (!load_plan_episode_consent ("export", argv[1], &in, &plan, &episode, &consent, &status))
     return status;
   if (recipient == NULL)
     {

@@ -400,6 +400,7 @@ CLASS_NAMES = {
     "Escalations": [
         "get_action",
         "get_date",
+        "get_n",
         "get_rule",
         "get_source",
         "get_text",
