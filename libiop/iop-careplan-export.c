@@ -21,6 +21,10 @@
 #define CONDITION_CLINICAL_SYSTEM "http://terminology.hl7.org/CodeSystem/condition-clinical"
 #define ITEM_KIND_SYSTEM IOP_FHIR_LIBIOP_SYSTEM_BASE "careplan-item-kind"
 
+/* The data classes the transition package carries (and so the transfer the readiness check asks about). */
+static const char *const package_classes[] = { "sud-treatment", "diagnoses", "care-plan", "attendance",
+                                               "outcome-measures", NULL };
+
 typedef struct {
   const char *id, *source;
   gboolean passed;
@@ -181,18 +185,23 @@ iop_careplan_check_readiness (const iop_careplan *plan, const iop_episode *episo
     add_ready (r, "consent", NULL, FALSE, g_strdup ("the consent's patient identifier is not the client's"));
   else
     {
-      iop_consent_decision *d = iop_consent_check (consent, provider, "treating-providers", "treatment", as_of, "care-plan", NULL);
-      if (d == NULL)
-        add_ready (r, "consent", NULL, FALSE, g_strdup ("the consent could not be checked"));
-      else
+      /* The transfer is the transition package: every data class it carries must be permitted. */
+      char *refusal = NULL;
+      for (int i = 0; refusal == NULL && package_classes[i] != NULL; i++)
         {
-          gboolean ok = iop_consent_decision_is_permitted (d);
-          add_ready (r, "consent", NULL, ok,
-                     ok ? g_strdup ("the consent permits disclosing the care plan to the receiving provider for treatment")
-                        : g_strdup_printf ("the consent does not permit the transfer: %s",
-                                           iop_consent_decision_get_reason_text (d, 0)));
+          iop_consent_decision *d = iop_consent_check (consent, provider, "treating-providers", "treatment", as_of,
+                                                       package_classes[i], NULL);
+          if (d == NULL)
+            refusal = g_strdup ("the consent could not be checked");
+          else if (!iop_consent_decision_is_permitted (d))
+            refusal = g_strdup_printf ("the consent does not permit the transfer: %s",
+                                       iop_consent_decision_get_reason_text (d, 0));
           iop_consent_decision_free (d);
         }
+      add_ready (r, "consent", NULL, refusal == NULL,
+                 refusal != NULL ? refusal
+                                 : g_strdup ("the consent permits disclosing the transition package to the receiving "
+                                             "provider for treatment"));
     }
   return r;
 }
@@ -595,8 +604,7 @@ char *
 iop_careplan_transition_package (const iop_careplan *plan, const iop_episode *episode, const iop_consent *consent,
                                  const char *recipient, const char *date, iop_error **error)
 {
-  static const char *const classes[] = { "sud-treatment", "diagnoses", "care-plan", "attendance",
-                                         "outcome-measures", NULL };
+  const char *const *classes = package_classes;
   g_autoptr(JsonBuilder) b = NULL;
   iop_attendance_summary *summary;
 

@@ -565,6 +565,14 @@ template_load (const char *json, gssize length, iop_error **error)
   return l.t;
 }
 
+/* The loader in the shape iop_pack_load_file() and iop_pack_load_builtin() take. */
+static gpointer
+template_load_cb (gpointer unused, const char *text, gssize length, iop_error **error)
+{
+  (void) unused;
+  return template_load (text, length, error);
+}
+
 iop_careplan_template *
 iop_careplan_template_new_from_json (const char *json, iop_error **error)
 {
@@ -576,28 +584,15 @@ iop_careplan_template_new_from_json (const char *json, iop_error **error)
 iop_careplan_template *
 iop_careplan_template_new_from_file (const char *path, iop_error **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  contents = iop_read_file (path, "care-plan template", &length, error);
-  if (contents == NULL)
-    return NULL;
-  return template_load (contents, (gssize) length, error);
+  return iop_pack_load_file (path, "care-plan template", template_load_cb, NULL, error);
 }
 
 iop_careplan_template *
 iop_careplan_template_new_default (void)
 {
-  gsize length = 0;
-  g_autofree char *text = iop_pack_default_text (DEFAULT_PACK, &length);
-  iop_error *error = NULL;
-  iop_careplan_template *t = template_load (text, (gssize) length, &error);
-
-  if (t == NULL)
-    g_error ("libiop: the built-in care-plan template is invalid: %s", iop_error_get_message (error));
-  return t;
+  return iop_pack_load_builtin (DEFAULT_PACK, "care-plan template", template_load_cb);
 }
 
 char *

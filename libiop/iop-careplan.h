@@ -354,7 +354,8 @@ IOP_API const char *iop_careplan_get_item_source (const iop_careplan *plan, size
  * @brief Adds an item by hand (the plan is the clinic's to edit).
  * @param plan A plan.
  * @param date "YYYY-MM-DD", on or after the plan's start.
- * @param kind One of the kinds of iop_careplan_get_item_kind().
+ * @param kind One of the kinds of iop_careplan_get_item_kind() except "referral" (a referral
+ *        comes from the template with its resource).
  * @param title What it is (1 to 200 bytes).
  * @param minutes Planned minutes (0 for none, at most 1440).
  * @param error (out) (optional) #IOP_ERROR_INVALID_ARGUMENT for a bad value.
@@ -560,9 +561,10 @@ IOP_API char *iop_escalations_to_json (const iop_escalations *escalations) IOP_W
  * template's window before @p as_of, and none of them with an urgent safety flag such as PHQ-9
  * item 9); "receiving-provider" (the plan names one); "first-appointment" (recorded, on or after
  * the plan's start and within the template's number of days of it); "consent" (the consent
- * permits disclosing the care plan to the receiving provider, a treating provider, for treatment
- * on @p as_of; iop_consent_check()), and it is the client's (its patient identifier is the
- * plan's client identifier).
+ * permits disclosing the transition package, every data class it carries ("sud-treatment",
+ * "diagnoses", "care-plan", "attendance", "outcome-measures"), to the receiving provider, a treating
+ * provider, for treatment on @p as_of; iop_consent_check()), and it is the client's (its patient
+ * identifier is the plan's client identifier).
  * @param plan A plan.
  * @param episode The plan's episode.
  * @param consent (nullable) The consent on file; NULL for none (the consent item fails).

@@ -410,6 +410,13 @@ rules_load (iop_continuum *continuum, const char *json, gssize length, iop_error
   return l.c;
 }
 
+/* The loader in the shape iop_pack_load_file() and iop_pack_load_builtin() take. */
+static gpointer
+rules_load_cb (gpointer continuum, const char *text, gssize length, iop_error **error)
+{
+  return rules_load (continuum, text, length, error);
+}
+
 iop_compliance_rules *
 iop_compliance_rules_new_from_json (iop_continuum *continuum, const char *json, iop_error **error)
 {
@@ -421,28 +428,15 @@ iop_compliance_rules_new_from_json (iop_continuum *continuum, const char *json, 
 iop_compliance_rules *
 iop_compliance_rules_new_from_file (iop_continuum *continuum, const char *path, iop_error **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  contents = iop_read_file (path, "compliance pack", &length, error);
-  if (contents == NULL)
-    return NULL;
-  return rules_load (continuum, contents, (gssize) length, error);
+  return iop_pack_load_file (path, "compliance pack", rules_load_cb, continuum, error);
 }
 
 iop_compliance_rules *
 iop_compliance_rules_new_default (void)
 {
-  gsize length = 0;
-  g_autofree char *text = iop_pack_default_text (DEFAULT_PACK, &length);
-  iop_error *error = NULL;
-  iop_compliance_rules *rules = rules_load (NULL, text, (gssize) length, &error);
-
-  if (rules == NULL)
-    g_error ("libiop: the built-in compliance pack is invalid: %s", iop_error_get_message (error));
-  return rules;
+  return iop_pack_load_builtin (DEFAULT_PACK, "compliance pack", rules_load_cb);
 }
 
 char *

@@ -697,6 +697,14 @@ continuum_load (const char *json, gssize length, iop_error **error)
   return l.c;
 }
 
+/* The loader in the shape iop_pack_load_file() and iop_pack_load_builtin() take. */
+static gpointer
+continuum_load_cb (gpointer unused, const char *text, gssize length, iop_error **error)
+{
+  (void) unused;
+  return continuum_load (text, length, error);
+}
+
 iop_continuum *
 iop_continuum_new_from_json (const char *json, iop_error **error)
 {
@@ -708,28 +716,15 @@ iop_continuum_new_from_json (const char *json, iop_error **error)
 iop_continuum *
 iop_continuum_new_from_file (const char *path, iop_error **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  contents = iop_read_file (path, "continuum pack", &length, error);
-  if (contents == NULL)
-    return NULL;
-  return continuum_load (contents, (gssize) length, error);
+  return iop_pack_load_file (path, "continuum pack", continuum_load_cb, NULL, error);
 }
 
 iop_continuum *
 iop_continuum_new_default (void)
 {
-  gsize length = 0;
-  g_autofree char *text = iop_pack_default_text (DEFAULT_PACK, &length);
-  iop_error *error = NULL;
-  iop_continuum *c = continuum_load (text, (gssize) length, &error);
-
-  if (c == NULL)
-    g_error ("libiop: the built-in continuum pack is invalid: %s", iop_error_get_message (error));
-  return c;
+  return iop_pack_load_builtin (DEFAULT_PACK, "continuum pack", continuum_load_cb);
 }
 
 char *

@@ -679,6 +679,14 @@ measure_set_load (const char *json, gssize length, iop_error **error)
   return l.set;
 }
 
+/* The loader in the shape iop_pack_load_file() and iop_pack_load_builtin() take. */
+static gpointer
+measure_set_load_cb (gpointer unused, const char *text, gssize length, iop_error **error)
+{
+  (void) unused;
+  return measure_set_load (text, length, error);
+}
+
 iop_measure_set *
 iop_measure_set_new_from_json (const char *json, iop_error **error)
 {
@@ -690,28 +698,15 @@ iop_measure_set_new_from_json (const char *json, iop_error **error)
 iop_measure_set *
 iop_measure_set_new_from_file (const char *path, iop_error **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  contents = iop_read_file (path, "measures pack", &length, error);
-  if (contents == NULL)
-    return NULL;
-  return measure_set_load (contents, (gssize) length, error);
+  return iop_pack_load_file (path, "measures pack", measure_set_load_cb, NULL, error);
 }
 
 iop_measure_set *
 iop_measure_set_new_default (void)
 {
-  gsize length = 0;
-  g_autofree char *text = iop_pack_default_text (DEFAULT_PACK, &length);
-  iop_error *error = NULL;
-  iop_measure_set *set = measure_set_load (text, (gssize) length, &error);
-
-  if (set == NULL)
-    g_error ("libiop: the built-in measures pack is invalid: %s", iop_error_get_message (error));
-  return set;
+  return iop_pack_load_builtin (DEFAULT_PACK, "measures pack", measure_set_load_cb);
 }
 
 char *

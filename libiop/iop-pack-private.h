@@ -39,4 +39,13 @@ const char *iop_pack_intern (IopPackHeader *h, const char *s);
 /* Loads the text of a built-in pack (transfer full, g_free). */
 char *iop_pack_default_text (const char *resource_name, gsize *length);
 
+/* A module's pack loader: parses @text (@length bytes, or -1) with @context (the module's
+ * continuum, or unused) into a new pack, or NULL with @error set. */
+typedef gpointer (*IopPackLoad) (gpointer context, const char *text, gssize length, iop_error **error);
+/* Reads the file at @path (IOP_ERROR_IO "cannot read the @what" on failure) and loads it. */
+gpointer iop_pack_load_file (const char *path, const char *what, IopPackLoad load, gpointer context,
+                             iop_error **error);
+/* Loads a built-in pack; aborts when it is invalid (the test suite guarantees it is not). */
+gpointer iop_pack_load_builtin (const char *resource_name, const char *what, IopPackLoad load);
+
 #endif /* IOP_PACK_PRIVATE_H */

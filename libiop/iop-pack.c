@@ -125,3 +125,25 @@ iop_pack_default_text (const char *resource_name, gsize *length)
     *length = len;
   return g_strndup (data, len);
 }
+
+gpointer
+iop_pack_load_file (const char *path, const char *what, IopPackLoad load, gpointer context, iop_error **error)
+{
+  gsize length = 0;
+  g_autofree char *contents = iop_read_file (path, what, &length, error);
+
+  return contents != NULL ? load (context, contents, (gssize) length, error) : NULL;
+}
+
+gpointer
+iop_pack_load_builtin (const char *resource_name, const char *what, IopPackLoad load)
+{
+  gsize length = 0;
+  g_autofree char *text = iop_pack_default_text (resource_name, &length);
+  iop_error *error = NULL;
+  gpointer pack = load (NULL, text, (gssize) length, &error);
+
+  if (pack == NULL)
+    g_error ("libiop: the built-in %s is invalid: %s", what, iop_error_get_message (error));
+  return pack;
+}

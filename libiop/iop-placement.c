@@ -910,6 +910,13 @@ placer_load (iop_continuum *continuum, const char *json, gssize length, iop_erro
   return l.placer;
 }
 
+/* The loader in the shape iop_pack_load_file() and iop_pack_load_builtin() take. */
+static gpointer
+placer_load_cb (gpointer continuum, const char *text, gssize length, iop_error **error)
+{
+  return placer_load (continuum, text, length, error);
+}
+
 iop_placer *
 iop_placer_new_from_json (iop_continuum *continuum, const char *json, iop_error **error)
 {
@@ -921,28 +928,15 @@ iop_placer_new_from_json (iop_continuum *continuum, const char *json, iop_error 
 iop_placer *
 iop_placer_new_from_file (iop_continuum *continuum, const char *path, iop_error **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  contents = iop_read_file (path, "placement pack", &length, error);
-  if (contents == NULL)
-    return NULL;
-  return placer_load (continuum, contents, (gssize) length, error);
+  return iop_pack_load_file (path, "placement pack", placer_load_cb, continuum, error);
 }
 
 iop_placer *
 iop_placer_new_default (void)
 {
-  gsize length = 0;
-  g_autofree char *text = iop_pack_default_text (DEFAULT_PACK, &length);
-  iop_error *error = NULL;
-  iop_placer *placer = placer_load (NULL, text, (gssize) length, &error);
-
-  if (placer == NULL)
-    g_error ("libiop: the built-in placement pack is invalid: %s", iop_error_get_message (error));
-  return placer;
+  return iop_pack_load_builtin (DEFAULT_PACK, "placement pack", placer_load_cb);
 }
 
 char *

@@ -785,6 +785,13 @@ policy_load (iop_continuum *continuum, const char *json, gssize length, iop_erro
   return l.p;
 }
 
+/* The loader in the shape iop_pack_load_file() and iop_pack_load_builtin() take. */
+static gpointer
+policy_load_cb (gpointer continuum, const char *text, gssize length, iop_error **error)
+{
+  return policy_load (continuum, text, length, error);
+}
+
 iop_preauth_policy *
 iop_preauth_policy_new_from_json (iop_continuum *continuum, const char *json, iop_error **error)
 {
@@ -796,28 +803,15 @@ iop_preauth_policy_new_from_json (iop_continuum *continuum, const char *json, io
 iop_preauth_policy *
 iop_preauth_policy_new_from_file (iop_continuum *continuum, const char *path, iop_error **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  contents = iop_read_file (path, "payer policy pack", &length, error);
-  if (contents == NULL)
-    return NULL;
-  return policy_load (continuum, contents, (gssize) length, error);
+  return iop_pack_load_file (path, "payer policy pack", policy_load_cb, continuum, error);
 }
 
 iop_preauth_policy *
 iop_preauth_policy_new_default (void)
 {
-  gsize length = 0;
-  g_autofree char *text = iop_pack_default_text (DEFAULT_PACK, &length);
-  iop_error *error = NULL;
-  iop_preauth_policy *policy = policy_load (NULL, text, (gssize) length, &error);
-
-  if (policy == NULL)
-    g_error ("libiop: the built-in payer policy pack is invalid: %s", iop_error_get_message (error));
-  return policy;
+  return iop_pack_load_builtin (DEFAULT_PACK, "payer policy pack", policy_load_cb);
 }
 
 char *

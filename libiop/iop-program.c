@@ -311,6 +311,14 @@ program_load (const char *json, gssize length, iop_error **error)
   return l.p;
 }
 
+/* The loader in the shape iop_pack_load_file() and iop_pack_load_builtin() take. */
+static gpointer
+program_load_cb (gpointer unused, const char *text, gssize length, iop_error **error)
+{
+  (void) unused;
+  return program_load (text, length, error);
+}
+
 iop_program *
 iop_program_new_from_json (const char *json, iop_error **error)
 {
@@ -322,28 +330,15 @@ iop_program_new_from_json (const char *json, iop_error **error)
 iop_program *
 iop_program_new_from_file (const char *path, iop_error **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  contents = iop_read_file (path, "program pack", &length, error);
-  if (contents == NULL)
-    return NULL;
-  return program_load (contents, (gssize) length, error);
+  return iop_pack_load_file (path, "program pack", program_load_cb, NULL, error);
 }
 
 iop_program *
 iop_program_new_default (void)
 {
-  gsize length = 0;
-  g_autofree char *text = iop_pack_default_text (DEFAULT_PACK, &length);
-  iop_error *error = NULL;
-  iop_program *p = program_load (text, (gssize) length, &error);
-
-  if (p == NULL)
-    g_error ("libiop: the built-in program pack is invalid: %s", iop_error_get_message (error));
-  return p;
+  return iop_pack_load_builtin (DEFAULT_PACK, "program pack", program_load_cb);
 }
 
 char *
