@@ -2135,10 +2135,23 @@ test_episode_copy_is_independent_and_keeps_its_packs (void **state)
   iop_attendance_summary_free (NULL);
 }
 
+static void
+test_episode_keeps_its_program (void **state)
+{
+  g_autoptr(iop_program) builtin = iop_program_new_default ();
+  g_autoptr(iop_episode) e = iop_episode_new (NULL, builtin, "C-1", IOP_EDITION_ASAM3, "2.1", "2026-01-05", NULL);
+  g_autoptr(iop_episode) d = iop_episode_new (NULL, NULL, "C-2", IOP_EDITION_ASAM3, "2.1", "2026-01-05", NULL);
+
+  (void) state;
+  assert_ptr_equal (iop_episode_get_program (e), builtin);
+  assert_string_equal (iop_program_get_id (iop_episode_get_program (d)), iop_program_get_id (builtin));
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_episode_keeps_its_program),
     cmocka_unit_test (test_episode_icd10cm_syntax),
     cmocka_unit_test (test_episode_icd10cm_classification),
     cmocka_unit_test_setup_teardown (test_episode_diagnoses_co_occurring_and_duplicates, setup, teardown),

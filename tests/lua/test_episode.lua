@@ -720,4 +720,13 @@ t.test("an episode outlives its packs; copies are independent", function()
   t.truthy(not pcall(d.set_schedule, d, nil), "nil schedule")
 end)
 
+t.test("an episode gives its program", function()
+  local e = iop.Episode("C-1", iop.IOP_EDITION_ASAM3, "2.1", "2026-01-05")
+  local p = e:get_program()
+  t.eq(p:get_id(), iop.Program():get_id(), "same pack")
+  e = nil
+  collectgarbage()
+  t.eq(p:get_stage_id(0), "assessment", "outlives the episode")
+end)
+
 t.run()

@@ -372,6 +372,7 @@ CLASS_NAMES = {
         "get_n_stage_changes",
         "get_n_stage_of_change_entries",
         "get_payer",
+        "get_program",
         "get_recertification_due",
         "get_rule_sets",
         "get_schedule",

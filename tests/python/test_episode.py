@@ -810,5 +810,14 @@ class Ownership(unittest.TestCase):
         self.assertEqual((e.get_n_diagnoses(), c.get_n_diagnoses()), (0, 1))
 
 
+class ProgramOfEpisodeTest(unittest.TestCase):
+    def test_episode_keeps_its_program(self):
+        e = iop.Episode("C-1", iop.IOP_EDITION_ASAM3, "2.1", "2026-01-05")
+        p = e.get_program()
+        self.assertEqual(p.get_id(), iop.Program().get_id())
+        del e
+        self.assertEqual(p.get_stage_id(0), "assessment")
+
+
 if __name__ == "__main__":
     unittest.main()
