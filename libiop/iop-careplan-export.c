@@ -43,15 +43,6 @@ ready_item_clear (gpointer data)
   g_free (((ReadyItem *) data)->text);
 }
 
-static guint32
-julian_of (const char *date)
-{
-  guint32 j = 0;
-  if (date != NULL)
-    iop_date_parse (date, &j);
-  return j;
-}
-
 static gboolean
 same_client (const iop_careplan *plan, const iop_episode *episode, iop_error **error)
 {
@@ -150,7 +141,7 @@ iop_careplan_check_readiness (const iop_careplan *plan, const iop_episode *episo
 
   for (size_t i = 0; i < iop_careplan_get_n_measures (plan); i++)
     {
-      guint32 d = julian_of (iop_careplan_get_measure_date (plan, i));
+      guint32 d = iop_date_julian (iop_careplan_get_measure_date (plan, i));
       if (d > on || d + (guint32) params->recent_measure_days <= on)
         continue;
       recent++;
@@ -169,8 +160,8 @@ iop_careplan_check_readiness (const iop_careplan *plan, const iop_episode *episo
   add_ready (r, "receiving-provider", params->source, provider != NULL,
              g_strdup (provider != NULL ? "a receiving provider is named" : "no receiving provider is named"));
 
-  start = julian_of (iop_careplan_get_start_date (plan));
-  appointment = julian_of (iop_careplan_get_first_appointment (plan));
+  start = iop_date_julian (iop_careplan_get_start_date (plan));
+  appointment = iop_date_julian (iop_careplan_get_first_appointment (plan));
   if (appointment == 0)
     add_ready (r, "first-appointment", params->appointment_source, FALSE, g_strdup ("no first appointment is recorded"));
   else
@@ -329,43 +320,21 @@ check_export_args (const iop_careplan *plan, const iop_episode *episode, const c
   return same_client (plan, episode, error);
 }
 
-/* A stable urn:uuid for resource @what number @n of the plan (name-based, SHA-1, RFC 4122 v5 layout). */
+/* A stable urn:uuid for resource @what number @n of the plan. */
 static char *
 resource_urn (const iop_careplan *plan, const char *what, size_t n)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA1);
-  g_autofree char *key = g_strdup_printf ("%s|%s|%s|%zu", iop_careplan_get_client_id (plan),
-                                          iop_careplan_get_start_date (plan), what, n);
-  guint8 digest[20];
-  gsize len = sizeof digest;
-
-  g_checksum_update (sum, (const guchar *) key, -1);
-  g_checksum_get_digest (sum, digest, &len);
-  digest[6] = (guint8) ((digest[6] & 0x0f) | 0x50);
-  digest[8] = (guint8) ((digest[8] & 0x3f) | 0x80);
-  return g_strdup_printf ("urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                          digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
-                          digest[8], digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]);
+  g_autofree char *name = g_strdup_printf ("%s|%s|%s|%zu", iop_careplan_get_client_id (plan),
+                                           iop_careplan_get_start_date (plan), what, n);
+  return iop_fhir_name_urn (name);
 }
 
+/* Every resource of the Bundle carries the 42 CFR Part 2 labels. */
 static void
 begin_entry (JsonBuilder *b, const char *urn, const char *type)
 {
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "fullUrl");
-  json_builder_add_string_value (b, urn);
-  json_builder_set_member_name (b, "resource");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "resourceType");
-  json_builder_add_string_value (b, type);
+  iop_fhir_begin_entry (b, urn, type);
   iop_fhir_set_part2_meta (b);
-}
-
-static void
-end_entry (JsonBuilder *b)
-{
-  json_builder_end_object (b);
-  json_builder_end_object (b);
 }
 
 static void
@@ -514,7 +483,7 @@ iop_careplan_to_fhir (const iop_careplan *plan, const iop_episode *episode, cons
       add_relapse_note (b, plan, "people_to_call", "Relapse-prevention plan, people to call:");
       json_builder_end_array (b);
     }
-  end_entry (b);
+  iop_fhir_end_entry (b);
 
   for (size_t i = 0; i < iop_episode_get_n_diagnoses (episode); i++)
     {
@@ -524,7 +493,7 @@ iop_careplan_to_fhir (const iop_careplan *plan, const iop_episode *episode, cons
       json_builder_set_member_name (b, "code");
       iop_fhir_add_codeable_concept (b, ICD10CM_SYSTEM, iop_episode_get_diagnosis (episode, i), NULL, NULL);
       add_subject (b, plan);
-      end_entry (b);
+      iop_fhir_end_entry (b);
     }
 
   for (size_t i = 0; i < iop_episode_get_n_goals (episode); i++)
@@ -556,7 +525,7 @@ iop_careplan_to_fhir (const iop_careplan *plan, const iop_episode *episode, cons
           json_builder_end_object (b);
           json_builder_end_array (b);
         }
-      end_entry (b);
+      iop_fhir_end_entry (b);
     }
 
   for (size_t i = 0; i < iop_careplan_get_n_items (plan); i++)
@@ -584,7 +553,7 @@ iop_careplan_to_fhir (const iop_careplan *plan, const iop_episode *episode, cons
           json_builder_end_object (b);
           json_builder_end_array (b);
         }
-      end_entry (b);
+      iop_fhir_end_entry (b);
     }
   json_builder_end_array (b);
   json_builder_end_object (b);

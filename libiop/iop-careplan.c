@@ -144,58 +144,6 @@ iop_contact_status_to_string (iop_contact_status status)
   return status >= IOP_CONTACT_PLANNED && status <= IOP_CONTACT_CANCELLED ? contact_names[status - 1] : NULL;
 }
 
-static void
-julian_to_date (guint32 julian, Date out)
-{
-  GDate d;
-  g_date_clear (&d, 1);
-  g_date_set_julian (&d, julian);
-  g_snprintf (out, sizeof (Date), "%04u-%02u-%02u", (guint) g_date_get_year (&d), (guint) g_date_get_month (&d),
-              (guint) g_date_get_day (&d));
-}
-
-static guint32
-julian_of (const char *date)
-{
-  guint32 j = 0;
-  iop_date_parse (date, &j);
-  return j;
-}
-
-/* @start plus @months, same day of the month or the month's last day. */
-static guint32
-add_months (guint32 start, int months)
-{
-  GDate d;
-  g_date_clear (&d, 1);
-  g_date_set_julian (&d, start);
-  g_date_add_months (&d, (guint) months);
-  return g_date_get_julian (&d);
-}
-
-static gboolean
-check_date (const char *date, const char *what, guint32 *julian, iop_error **error)
-{
-  if (date == NULL || !iop_date_parse (date, julian))
-    {
-      iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the %s must be a calendar date YYYY-MM-DD", what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_text (const char *text, const char *what, size_t max, iop_error **error)
-{
-  size_t n = text != NULL ? strlen (text) : 0;
-  if (n == 0 || n > max || !g_utf8_validate (text, (gssize) n, NULL))
-    {
-      iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the %s must be 1 to %zu bytes of UTF-8", what, max);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Templates                                                                                   */
 
@@ -701,7 +649,7 @@ push_item (iop_careplan *p, guint32 julian, const char *kind, const char *title,
            const char *source, guint seq)
 {
   Item it = { { 0 }, julian, kind, g_strdup (title), g_strdup (resource), minutes, IOP_CONTACT_PLANNED, FALSE, source, seq };
-  julian_to_date (julian, it.date);
+  iop_date_format (julian, it.date);
   g_array_append_val (p->items, it);
 }
 
@@ -714,28 +662,28 @@ iop_careplan_new (iop_careplan_template *tpl, const iop_episode *episode, const 
 
   g_return_val_if_fail (episode != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  if (!check_date (start_date, "start date", &start, error))
+  if (!iop_check_date_arg (start_date, "start date", &start, error))
     return NULL;
-  if (start < julian_of (iop_episode_get_admission_date (episode)))
+  if (start < iop_date_julian (iop_episode_get_admission_date (episode)))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the start date is before the episode's admission");
       return NULL;
     }
   p = plan_alloc (tpl);
   p->client_id = g_strdup (iop_episode_get_client_id (episode));
-  julian_to_date (start, p->start);
-  julian_to_date (add_months (start, p->tpl->duration), p->end);
+  iop_date_format (start, p->start);
+  iop_date_format (iop_date_add_months (start, p->tpl->duration), p->end);
   for (guint s = 0; s < p->tpl->series->len; s++)
     {
       const Series *series = g_ptr_array_index (p->tpl->series, s);
       for (guint k = 0; k < series->phases->len; k++)
         {
           const Phase *ph = &g_array_index (series->phases, Phase, k);
-          guint32 phase_start = add_months (start, ph->from), phase_end = add_months (start, ph->to);
+          guint32 phase_start = iop_date_add_months (start, ph->from), phase_end = iop_date_add_months (start, ph->to);
           if (ph->unit == UNIT_MONTH)
             {
               for (int m = ph->from + ph->every; m <= ph->to; m += ph->every)
-                push_item (p, add_months (start, m), series->kind, series->title, NULL, series->minutes, ph->source,
+                push_item (p, iop_date_add_months (start, m), series->kind, series->title, NULL, series->minutes, ph->source,
                            seq++);
             }
           else
@@ -749,7 +697,7 @@ iop_careplan_new (iop_careplan_template *tpl, const iop_episode *episode, const 
   for (guint i = 0; i < p->tpl->items->len; i++)
     {
       const OneOff *o = &g_array_index (p->tpl->items, OneOff, i);
-      guint32 d = o->in_months ? add_months (start, o->offset) : start + (guint32) o->offset;
+      guint32 d = o->in_months ? iop_date_add_months (start, o->offset) : start + (guint32) o->offset;
       push_item (p, d, o->kind, o->title, o->resource, o->minutes, o->source, seq++);
     }
   g_array_sort (p->items, item_cmp);
@@ -781,7 +729,7 @@ bool
 iop_careplan_set_receiving_provider (iop_careplan *plan, const char *provider, iop_error **error)
 {
   g_return_val_if_fail (plan != NULL, false);
-  if (provider != NULL && !check_text (provider, "receiving provider", MAX_TITLE, error))
+  if (provider != NULL && !iop_check_text_arg (provider, "receiving provider", MAX_TITLE, error))
     return false;
   g_free (plan->provider);
   plan->provider = g_strdup (provider);
@@ -805,9 +753,9 @@ iop_careplan_set_first_appointment (iop_careplan *plan, const char *date, iop_er
       plan->appointment[0] = '\0';
       return true;
     }
-  if (!check_date (date, "appointment date", &j, error))
+  if (!iop_check_date_arg (date, "appointment date", &j, error))
     return false;
-  if (j < julian_of (plan->start))
+  if (j < iop_date_julian (plan->start))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the appointment is before the plan's start");
       return false;
@@ -906,9 +854,9 @@ insert_item (iop_careplan *p, Item *it)
 static gboolean
 check_item_date (const iop_careplan *p, const char *date, guint32 *julian, iop_error **error)
 {
-  if (!check_date (date, "item date", julian, error))
+  if (!iop_check_date_arg (date, "item date", julian, error))
     return FALSE;
-  if (*julian < julian_of (p->start))
+  if (*julian < iop_date_julian (p->start))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the date is before the plan's start");
       return FALSE;
@@ -935,7 +883,7 @@ iop_careplan_add_item (iop_careplan *plan, const char *date, const char *kind, c
                      "relapse-prevention-review or other");
       return -1;
     }
-  if (!check_text (title, "title", MAX_TITLE, error))
+  if (!iop_check_text_arg (title, "title", MAX_TITLE, error))
     return -1;
   if (minutes < 0 || minutes > 1440)
     {
@@ -1006,7 +954,7 @@ iop_careplan_record_measure (iop_careplan *plan, const char *date, const iop_sco
 
   g_return_val_if_fail (plan != NULL, false);
   g_return_val_if_fail (score != NULL, false);
-  if (!check_date (date, "measure date", &m.julian, error))
+  if (!iop_check_date_arg (date, "measure date", &m.julian, error))
     return false;
   g_strlcpy (m.date, date, sizeof (Date));
   m.instrument = g_strdup (iop_instrument_get_id (iop_score_get_instrument (score)));
@@ -1088,7 +1036,7 @@ iop_careplan_add_relapse_prevention (iop_careplan *plan, const char *section, co
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the section must be triggers, coping_strategies or people_to_call");
       return false;
     }
-  if (!check_text (text, "entry", MAX_TEXT, error))
+  if (!iop_check_text_arg (text, "entry", MAX_TEXT, error))
     return false;
   g_ptr_array_add (plan->rp[s], g_strdup (text));
   return true;
@@ -1224,21 +1172,6 @@ get_nullable_string (IopJsonReader *r, JsonObject *obj, const char *member, cons
   return iop_json_get_string (r, obj, member, TRUE, out);
 }
 
-/* Turns a setter's failure into a document error at @member. The error is passed by address
- * and read here, after the setter ran (the order a call's arguments are evaluated in is
- * unspecified). */
-static gboolean
-wrap (IopJsonReader *r, const char *member, gboolean ok, iop_error **inner)
-{
-  iop_error *err = *inner;
-
-  *inner = NULL;
-  if (!ok)
-    iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "%s", err != NULL ? iop_error_get_message (err) : "invalid value");
-  iop_error_free (err);
-  return ok;
-}
-
 static gboolean
 read_plan_item (IopJsonReader *r, JsonObject *io, iop_careplan *p)
 {
@@ -1265,13 +1198,13 @@ read_plan_item (IopJsonReader *r, JsonObject *io, iop_careplan *p)
   if (!JSON_NODE_HOLDS_NULL (mn) && !iop_json_get_int (r, io, "minutes", TRUE, 1, 1440, &present, &minutes))
     return FALSE;
   if (!check_item_date (p, date, &it.julian, &inner))
-    return wrap (r, "date", FALSE, &inner);
-  if (!check_text (title, "title", MAX_TITLE, &inner))
-    return wrap (r, "title", FALSE, &inner);
+    return iop_json_fail_from (r, "date", FALSE, &inner);
+  if (!iop_check_text_arg (title, "title", MAX_TITLE, &inner))
+    return iop_json_fail_from (r, "title", FALSE, &inner);
   if ((strcmp (item_kinds[kind], "referral") == 0) != (resource != NULL))
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "resource", "a referral, and only a referral, names a resource");
-  if (resource != NULL && !check_text (resource, "resource", MAX_ID, &inner))
-    return wrap (r, "resource", FALSE, &inner);
+  if (resource != NULL && !iop_check_text_arg (resource, "resource", MAX_ID, &inner))
+    return iop_json_fail_from (r, "resource", FALSE, &inner);
   if (source != NULL)
     {
       gpointer key = NULL;
@@ -1403,7 +1336,7 @@ read_relapse_prevention (IopJsonReader *r, JsonObject *obj, iop_careplan *p)
           if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
             ok = iop_json_fail (r, IOP_ERROR_PARSE, NULL, "expected a string");
           else
-            ok = wrap (r, NULL, iop_careplan_add_relapse_prevention (p, rp_sections[s], json_node_get_string (n), &inner),
+            ok = iop_json_fail_from (r, NULL, iop_careplan_add_relapse_prevention (p, rp_sections[s], json_node_get_string (n), &inner),
                        &inner);
           iop_json_pop (r, m3);
         }
@@ -1458,8 +1391,8 @@ read_plan (IopJsonReader *r, JsonObject *obj, iop_careplan *p)
   p->client_id = g_strdup (client);
   g_strlcpy (p->start, start, sizeof (Date));
   g_strlcpy (p->end, end, sizeof (Date));
-  if (!wrap (r, "receiving_provider", iop_careplan_set_receiving_provider (p, provider, &inner), &inner) ||
-      !wrap (r, "first_appointment", iop_careplan_set_first_appointment (p, appointment, &inner), &inner))
+  if (!iop_json_fail_from (r, "receiving_provider", iop_careplan_set_receiving_provider (p, provider, &inner), &inner) ||
+      !iop_json_fail_from (r, "first_appointment", iop_careplan_set_first_appointment (p, appointment, &inner), &inner))
     return FALSE;
   return read_array (r, obj, "items", "an item", p, read_plan_item) && read_relapse_prevention (r, obj, p) &&
          read_array (r, obj, "measures", "a measure", p, read_measure);
@@ -1540,7 +1473,7 @@ static void
 add_escalation (iop_escalations *e, const EscRule *rule, guint32 date)
 {
   Escalation x = { rule->id, rule->action, rule->text, rule->source, { 0 } };
-  julian_to_date (date, x.date);
+  iop_date_format (date, x.date);
   g_array_append_val (e->list, x);
 }
 
@@ -1551,7 +1484,7 @@ iop_careplan_escalate (const iop_careplan *plan, const char *as_of, iop_error **
   guint32 on = 0;
 
   g_return_val_if_fail (plan != NULL, NULL);
-  if (!check_date (as_of, "date", &on, error))
+  if (!iop_check_date_arg (as_of, "date", &on, error))
     return NULL;
   e = g_new0 (iop_escalations, 1);
   e->tpl = iop_careplan_template_ref (plan->tpl);

@@ -883,7 +883,6 @@ char *
 iop_compliance_rules_get_recertification_due (const iop_compliance_rules *rules, const char *certified,
                                               iop_error **error)
 {
-  GDate date;
   guint32 julian = 0;
   char buf[11];
 
@@ -896,12 +895,8 @@ iop_compliance_rules_get_recertification_due (const iop_compliance_rules *rules,
                      "the certification date is not a calendar date in YYYY-MM-DD form");
       return NULL;
     }
-  g_date_clear (&date, 1);
-  g_date_set_julian (&date, julian);
-  /* g_date_add_months clamps to the last day of a shorter month (Dec 31 + 2 -> Feb 28/29). */
-  g_date_add_months (&date, (guint) rules->recert_months);
-  g_snprintf (buf, sizeof buf, "%04u-%02u-%02u", g_date_get_year (&date), g_date_get_month (&date),
-              g_date_get_day (&date));
+  /* Month arithmetic clamps to the last day of a shorter month (Dec 31 + 2 -> Feb 28/29). */
+  iop_date_format (iop_date_add_months (julian, rules->recert_months), buf);
   return g_strdup (buf);
 }
 

@@ -173,37 +173,6 @@ iop_icd10cm_classify (const char *code, iop_error **error)
 }
 
 static gboolean
-check_date (const char *date, const char *what, guint32 *julian, iop_error **error)
-{
-  if (date == NULL || !iop_date_parse (date, julian))
-    {
-      iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the %s must be a calendar date YYYY-MM-DD", what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static guint32
-julian_of (const char *date)
-{
-  guint32 j = 0;
-  iop_date_parse (date, &j);
-  return j;
-}
-
-static gboolean
-check_text (const char *text, const char *what, size_t max, iop_error **error)
-{
-  size_t n = text != NULL ? strlen (text) : 0;
-  if (n == 0 || n > max || !g_utf8_validate (text, (gssize) n, NULL))
-    {
-      iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the %s must be 1 to %zu bytes of UTF-8", what, max);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 check_identifier (const char *id, const char *what, iop_error **error)
 {
   size_t n = id != NULL ? strlen (id) : 0;
@@ -331,7 +300,7 @@ iop_episode_new (iop_continuum *continuum, iop_program *program, const char *cli
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   if (!check_identifier (client_id, "client identifier", error) ||
-      !check_date (admission_date, "admission date", NULL, error))
+      !iop_check_date_arg (admission_date, "admission date", NULL, error))
     return NULL;
   e = episode_alloc (continuum, program);
   level = find_level (e, edition, level_code, error);
@@ -367,9 +336,9 @@ iop_episode_set_birth_date (iop_episode *episode, const char *birth_date, iop_er
       episode->birth[0] = '\0';
       return true;
     }
-  if (!check_date (birth_date, "birth date", &j, error))
+  if (!iop_check_date_arg (birth_date, "birth date", &j, error))
     return false;
-  if (j > julian_of (episode->admission))
+  if (j > iop_date_julian (episode->admission))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the birth date must not be after the admission");
       return false;
@@ -406,7 +375,7 @@ iop_episode_get_age_group (const iop_episode *episode, const char *date, iop_err
   g_return_val_if_fail (episode != NULL, 0);
   if (date == NULL)
     date = episode->admission;
-  if (!check_date (date, "date", NULL, error))
+  if (!iop_check_date_arg (date, "date", NULL, error))
     return 0;
   if (episode->birth[0] == '\0')
     return episode->age;
@@ -427,7 +396,7 @@ bool
 iop_episode_set_payer (iop_episode *episode, const char *payer, iop_error **error)
 {
   g_return_val_if_fail (episode != NULL, false);
-  if (payer != NULL && !check_text (payer, "payer reference", MAX_PAYER, error))
+  if (payer != NULL && !iop_check_text_arg (payer, "payer reference", MAX_PAYER, error))
     return false;
   g_free (episode->payer);
   episode->payer = g_strdup (payer);
@@ -527,9 +496,9 @@ iop_episode_change_level (iop_episode *episode, iop_edition edition, const char 
 
   g_return_val_if_fail (episode != NULL, false);
   level = find_level (episode, edition, level_code, error);
-  if (level == NULL || !check_date (date, "date", &j, error) || !check_text (reason, "reason", MAX_REASON, error))
+  if (level == NULL || !iop_check_date_arg (date, "date", &j, error) || !iop_check_text_arg (reason, "reason", MAX_REASON, error))
     return false;
-  if (j < julian_of (level_at (episode, episode->levels->len - 1)->date))
+  if (j < iop_date_julian (level_at (episode, episode->levels->len - 1)->date))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the date is before the last level change");
       return false;
@@ -586,11 +555,11 @@ iop_episode_set_stage_of_change (iop_episode *episode, iop_stage_of_change stage
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "not a stage of change");
       return false;
     }
-  if (!check_date (date, "date", &j, error))
+  if (!iop_check_date_arg (date, "date", &j, error))
     return false;
-  if (j < julian_of (episode->admission) ||
+  if (j < iop_date_julian (episode->admission) ||
       (episode->socs->len > 0 &&
-       j < julian_of (g_array_index (episode->socs, SocEntry, episode->socs->len - 1).date)))
+       j < iop_date_julian (g_array_index (episode->socs, SocEntry, episode->socs->len - 1).date)))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL,
                      "the date is before the admission or the last stage-of-change assessment");
@@ -684,7 +653,7 @@ stage_of_change_on (const iop_episode *e, guint32 on)
   for (guint i = 0; i < e->socs->len; i++)
     {
       const SocEntry *s = &g_array_index (e->socs, SocEntry, i);
-      if (julian_of (s->date) > on)
+      if (iop_date_julian (s->date) > on)
         break;
       soc = s->stage;
     }
@@ -712,7 +681,7 @@ unmet_exit_criteria (const iop_episode *e, guint32 on)
           holds = (c->stage_of_change_mask & (1u << stage_of_change_on (e, on))) != 0;
           break;
         case IOP_EXIT_MIN_DAYS:
-          holds = on >= julian_of (current->date) + (guint32) c->days;
+          holds = on >= iop_date_julian (current->date) + (guint32) c->days;
           break;
         default:
           break;
@@ -736,7 +705,7 @@ iop_episode_can_leave_stage (const iop_episode *episode, const char *date, iop_e
   guint32 j = 0;
 
   g_return_val_if_fail (episode != NULL, false);
-  if (!check_date (date, "date", &j, error))
+  if (!iop_check_date_arg (date, "date", &j, error))
     return false;
   unmet = unmet_exit_criteria (episode, j);
   if (unmet != NULL)
@@ -763,10 +732,10 @@ iop_episode_change_stage (iop_episode *episode, const char *stage, const char *d
       iop_set_error (error, IOP_ERROR_NOT_FOUND, NULL, "the program has no such stage");
       return false;
     }
-  if (!check_date (date, "date", &j, error) || !check_text (reason, "reason", MAX_REASON, error))
+  if (!iop_check_date_arg (date, "date", &j, error) || !iop_check_text_arg (reason, "reason", MAX_REASON, error))
     return false;
   from = iop_episode_get_stage (episode);
-  if (j < julian_of (stage_at (episode, episode->stages->len - 1)->date))
+  if (j < iop_date_julian (stage_at (episode, episode->stages->len - 1)->date))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the date is before the last stage change");
       return false;
@@ -840,8 +809,8 @@ add_goal (iop_episode *e, const char *id, const char *stage, const char *descrip
       iop_set_error (error, IOP_ERROR_NOT_FOUND, NULL, "the program has no such stage");
       return FALSE;
     }
-  if (!check_text (description, "goal description", MAX_DESCRIPTION, error) ||
-      (target != NULL && !check_date (target, "target date", NULL, error)))
+  if (!iop_check_text_arg (description, "goal description", MAX_DESCRIPTION, error) ||
+      (target != NULL && !iop_check_date_arg (target, "target date", NULL, error)))
     return FALSE;
   g = g_new0 (Goal, 1);
   g->id = g_strdup (id);
@@ -971,9 +940,9 @@ iop_episode_add_attendance (iop_episode *episode, const char *date, const char *
   guint pos;
 
   g_return_val_if_fail (episode != NULL, false);
-  if (!check_date (date, "session date", &a.julian, error))
+  if (!iop_check_date_arg (date, "session date", &a.julian, error))
     return false;
-  if (a.julian < julian_of (episode->admission))
+  if (a.julian < iop_date_julian (episode->admission))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the session date is before the admission");
       return false;
@@ -1093,9 +1062,9 @@ set_optional_date (iop_episode *e, Date d, const char *value, const char *what, 
       d[0] = '\0';
       return TRUE;
     }
-  if (!check_date (value, what, &j, error))
+  if (!iop_check_date_arg (value, what, &j, error))
     return FALSE;
-  if (j < julian_of (e->admission))
+  if (j < iop_date_julian (e->admission))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the %s is before the admission", what);
       return FALSE;
@@ -1136,7 +1105,7 @@ bool
 iop_episode_set_rule_sets (iop_episode *episode, const char *rule_sets, iop_error **error)
 {
   g_return_val_if_fail (episode != NULL, false);
-  if (rule_sets != NULL && !check_text (rule_sets, "rule-set selection", MAX_RULE_SETS, error))
+  if (rule_sets != NULL && !iop_check_text_arg (rule_sets, "rule-set selection", MAX_RULE_SETS, error))
     return false;
   g_free (episode->rule_sets);
   episode->rule_sets = g_strdup (rule_sets);
@@ -1311,26 +1280,6 @@ get_optional_string (IopJsonReader *r, JsonObject *obj, const char *member, cons
   return iop_json_get_string (r, obj, member, TRUE, out);
 }
 
-/* Runs an episode setter; its failure becomes a document error at @member. @inner is passed by
- * address and read here, after the setter ran: the order in which a call's arguments are
- * evaluated is unspecified, so apply (r, m, setter (..., &inner), inner) would pass NULL. */
-static gboolean
-apply (IopJsonReader *r, const char *member, gboolean ok, iop_error **inner)
-{
-  iop_error *err = *inner;
-
-  *inner = NULL;
-  if (ok)
-    {
-      iop_error_free (err);
-      return TRUE;
-    }
-  iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "%s",
-                 err != NULL ? iop_error_get_message (err) : "invalid value");
-  iop_error_free (err);
-  return FALSE;
-}
-
 typedef gboolean (*ItemReader) (IopJsonReader *r, JsonObject *item, iop_episode *e, guint index);
 
 static gboolean
@@ -1373,16 +1322,16 @@ read_level_entry (IopJsonReader *r, JsonObject *item, iop_episode *e, guint inde
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "date", "not a calendar date in YYYY-MM-DD form");
   if (index == 0 && strcmp (date, e->admission) != 0)
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "date", "the first entry must be dated the admission date");
-  if (index > 0 && j < julian_of (g_array_index (e->levels, LevelEntry, index - 1).date))
+  if (index > 0 && j < iop_date_julian (g_array_index (e->levels, LevelEntry, index - 1).date))
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "date", "entries must be in date order");
   ed = iop_edition_from_string (edition, NULL);
   if (ed == IOP_EDITION_ANY || ed == 0)
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "edition", "expected asam3, asam4 or locus");
   level = find_level (e, ed, code, &inner);
   if (level == NULL)
-    return apply (r, "code", FALSE, &inner);
-  if (!check_text (reason, "reason", MAX_REASON, &inner))
-    return apply (r, "reason", FALSE, &inner);
+    return iop_json_fail_from (r, "code", FALSE, &inner);
+  if (!iop_check_text_arg (reason, "reason", MAX_REASON, &inner))
+    return iop_json_fail_from (r, "reason", FALSE, &inner);
   push_level (e, date, level, reason);
   return TRUE;
 }
@@ -1403,7 +1352,7 @@ read_soc_entry (IopJsonReader *r, JsonObject *item, iop_episode *e, guint index)
   if (soc == IOP_STAGE_OF_CHANGE_UNKNOWN)
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "stage",
                           "expected precontemplation, contemplation, preparation, action, maintenance or relapse");
-  return apply (r, "date", iop_episode_set_stage_of_change (e, soc, date, &inner), &inner);
+  return iop_json_fail_from (r, "date", iop_episode_set_stage_of_change (e, soc, date, &inner), &inner);
 }
 
 static gboolean
@@ -1423,13 +1372,13 @@ read_stage_entry (IopJsonReader *r, JsonObject *item, iop_episode *e, guint inde
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "date", "not a calendar date in YYYY-MM-DD form");
   if (index == 0 && strcmp (date, e->admission) != 0)
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "date", "the first entry must be dated the admission date");
-  if (index > 0 && j < julian_of (g_array_index (e->stages, StageEntry, index - 1).date))
+  if (index > 0 && j < iop_date_julian (g_array_index (e->stages, StageEntry, index - 1).date))
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "date", "entries must be in date order");
   s = iop_program_find_stage (e->program, stage);
   if (s == NULL)
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "stage", "the program has no such stage");
-  if (!check_text (reason, "reason", MAX_REASON, &inner))
-    return apply (r, "reason", FALSE, &inner);
+  if (!iop_check_text_arg (reason, "reason", MAX_REASON, &inner))
+    return iop_json_fail_from (r, "reason", FALSE, &inner);
   /* The history is a record: transitions the program allows today are not re-checked. */
   push_stage (e, date, s->id, reason);
   return TRUE;
@@ -1459,7 +1408,7 @@ read_goal (IopJsonReader *r, JsonObject *item, iop_episode *e, guint index)
                            : iop_error_get_code (inner) == IOP_ERROR_NOT_FOUND ? "stage"
                            : target != NULL && !iop_date_parse (target, NULL) ? "target_date"
                            : check_identifier (id, "goal identifier", NULL) ? "description" : "id";
-      return apply (r, member, FALSE, &inner);
+      return iop_json_fail_from (r, member, FALSE, &inner);
     }
   return TRUE;
 }
@@ -1482,7 +1431,7 @@ read_attendance (IopJsonReader *r, JsonObject *item, iop_episode *e, guint index
   st = iop_attendance_status_from_string (status, NULL);
   if (st == 0)
     return iop_json_fail (r, IOP_ERROR_INVALID_DATA, "status", "expected attended, missed or excused");
-  return apply (r, NULL, iop_episode_add_attendance (e, date, start, (int) CLAMP (minutes, -1, 24 * 60 + 1), kind, st,
+  return iop_json_fail_from (r, NULL, iop_episode_add_attendance (e, date, start, (int) CLAMP (minutes, -1, 24 * 60 + 1), kind, st,
                                                      &inner), &inner);
 }
 
@@ -1503,7 +1452,7 @@ read_client (IopJsonReader *r, JsonObject *obj, iop_episode *e)
   ok = iop_json_check_members (r, co, members) && iop_json_get_string (r, co, "id", TRUE, &id) &&
        get_optional_string (r, co, "birth_date", &birth) && iop_json_get_string (r, co, "age_group", TRUE, &age);
   if (ok && !check_identifier (id, "client identifier", &inner))
-    ok = apply (r, "id", FALSE, &inner);
+    ok = iop_json_fail_from (r, "id", FALSE, &inner);
   if (ok)
     e->client_id = g_strdup (id);
   if (ok)
@@ -1515,7 +1464,7 @@ read_client (IopJsonReader *r, JsonObject *obj, iop_episode *e)
         e->age = ag;
     }
   if (ok && birth != NULL)
-    ok = apply (r, "birth_date", iop_episode_set_birth_date (e, birth, &inner), &inner);
+    ok = iop_json_fail_from (r, "birth_date", iop_episode_set_birth_date (e, birth, &inner), &inner);
   iop_json_pop (r, mark);
   return ok;
 }
@@ -1538,7 +1487,7 @@ read_diagnoses (IopJsonReader *r, JsonObject *obj, iop_episode *e)
       if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
         ok = iop_json_fail (r, IOP_ERROR_PARSE, NULL, "expected an ICD-10-CM code as a string");
       else
-        ok = apply (r, NULL, iop_episode_add_diagnosis (e, json_node_get_string (n), &inner), &inner);
+        ok = iop_json_fail_from (r, NULL, iop_episode_add_diagnosis (e, json_node_get_string (n), &inner), &inner);
       iop_json_pop (r, m2);
     }
   iop_json_pop (r, mark);
@@ -1582,8 +1531,8 @@ read_episode (IopJsonReader *r, JsonObject *obj, iop_episode *e)
   set_date (e->admission, admission);
   if (!read_client (r, obj, e) || !get_optional_string (r, obj, "payer", &payer))
     return FALSE;
-  if (payer != NULL && !check_text (payer, "payer reference", MAX_PAYER, &inner))
-    return apply (r, "payer", FALSE, &inner);
+  if (payer != NULL && !iop_check_text_arg (payer, "payer reference", MAX_PAYER, &inner))
+    return iop_json_fail_from (r, "payer", FALSE, &inner);
   e->payer = g_strdup (payer);
   if (!read_diagnoses (r, obj, e) ||
       !read_items (r, obj, "level_history", "a level history entry", e, read_level_entry) ||
@@ -1604,13 +1553,13 @@ read_episode (IopJsonReader *r, JsonObject *obj, iop_episode *e)
   iop_json_pop (r, mark);
   if (!read_items (r, obj, "attendance", "an attendance entry", e, read_attendance) ||
       !get_optional_string (r, obj, "medicare_certified", &medicare) ||
-      !apply (r, "medicare_certified", iop_episode_set_medicare_certified (e, medicare, &inner), &inner) ||
+      !iop_json_fail_from (r, "medicare_certified", iop_episode_set_medicare_certified (e, medicare, &inner), &inner) ||
       !get_optional_string (r, obj, "taper_start", &taper) ||
-      !apply (r, "taper_start", iop_episode_set_taper_start (e, taper, &inner), &inner) ||
+      !iop_json_fail_from (r, "taper_start", iop_episode_set_taper_start (e, taper, &inner), &inner) ||
       !get_optional_string (r, obj, "rule_sets", &rule_sets))
     return FALSE;
-  if (rule_sets != NULL && !check_text (rule_sets, "rule-set selection", MAX_RULE_SETS, &inner))
-    return apply (r, "rule_sets", FALSE, &inner);
+  if (rule_sets != NULL && !iop_check_text_arg (rule_sets, "rule-set selection", MAX_RULE_SETS, &inner))
+    return iop_json_fail_from (r, "rule_sets", FALSE, &inner);
   e->rule_sets = g_strdup (rule_sets);
   return TRUE;
 }
@@ -1679,16 +1628,6 @@ iop_episode_copy (const iop_episode *episode)
 /* ------------------------------------------------------------------------------------------ */
 /* Attendance summary and the check                                                            */
 
-static void
-julian_to_text (guint32 julian, Date out)
-{
-  GDate d;
-  g_date_clear (&d, 1);
-  g_date_set_julian (&d, julian);
-  g_snprintf (out, sizeof (Date), "%04u-%02u-%02u", (guint) g_date_get_year (&d), (guint) g_date_get_month (&d),
-              (guint) g_date_get_day (&d));
-}
-
 /* The Julian day of the Monday of @julian's ISO week, and the week's label. */
 static guint32
 iso_week (guint32 julian, char label[9])
@@ -1717,10 +1656,10 @@ iop_episode_summarize_attendance (const iop_episode *episode, const char *as_of,
   int run = 0;
 
   g_return_val_if_fail (episode != NULL, NULL);
-  admission = julian_of (episode->admission);
+  admission = iop_date_julian (episode->admission);
   if (as_of != NULL)
     {
-      if (!check_date (as_of, "date", &end, error))
+      if (!iop_check_date_arg (as_of, "date", &end, error))
         return NULL;
       if (end < admission)
         {
@@ -1733,7 +1672,7 @@ iop_episode_summarize_attendance (const iop_episode *episode, const char *as_of,
               ? g_array_index (episode->attendance, Attendance, episode->attendance->len - 1).julian
               : admission;
   s = g_new0 (iop_attendance_summary, 1);
-  julian_to_text (end, s->as_of);
+  iop_date_format (end, s->as_of);
   s->weeks = g_array_new (FALSE, TRUE, sizeof (Week));
   s->flags = g_array_new (FALSE, TRUE, sizeof (Flag));
   s->outreach_misses = iop_program_get_outreach_misses (episode->program);
@@ -1997,9 +1936,9 @@ iop_episode_check (const iop_episode *episode, const iop_compliance_rules *rules
 
   g_return_val_if_fail (episode != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  if (!check_date (as_of, "date", &on, error))
+  if (!iop_check_date_arg (as_of, "date", &on, error))
     return NULL;
-  if (on < julian_of (episode->admission))
+  if (on < iop_date_julian (episode->admission))
     {
       iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the date is before the admission");
       return NULL;
@@ -2007,8 +1946,8 @@ iop_episode_check (const iop_episode *episode, const iop_compliance_rules *rules
   if (rules == NULL)
     rules = owned = iop_compliance_rules_new_default ();
   age = iop_episode_get_age_group (episode, as_of, NULL);
-  if (episode->taper[0] != '\0' && on >= julian_of (episode->taper))
-    weeks_below = (int) ((on - julian_of (episode->taper)) / 7) + 1;
+  if (episode->taper[0] != '\0' && on >= iop_date_julian (episode->taper))
+    weeks_below = (int) ((on - iop_date_julian (episode->taper)) / 7) + 1;
   sets = select_rule_sets (episode, rules);
   report = iop_compliance_rules_check_schedule (rules, iop_episode_get_level (episode), age, episode->schedule,
                                                 weeks_below, sets[0] != '\0' ? sets : NULL, error);
@@ -2043,7 +1982,7 @@ iop_episode_check (const iop_episode *episode, const iop_compliance_rules *rules
   if (episode->medicare[0] != '\0')
     {
       g_autofree char *due = iop_compliance_rules_get_recertification_due (rules, episode->medicare, NULL);
-      guint32 due_j = julian_of (due);
+      guint32 due_j = iop_date_julian (due);
       double days_left = (double) due_j - (double) on;
       g_autofree char *required = g_strdup_printf ("recertified by %s", due);
       iop_compliance_report_append (report, "medicare-recertification", "medicare",

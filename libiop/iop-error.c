@@ -146,3 +146,55 @@ iop_read_file (const char *path, const char *what, gsize *length, iop_error **er
     }
   return contents;
 }
+
+guint32
+iop_date_julian (const char *text)
+{
+  guint32 julian = 0;
+  if (text != NULL && !iop_date_parse (text, &julian))
+    julian = 0;
+  return julian;
+}
+
+void
+iop_date_format (guint32 julian, char out[11])
+{
+  GDate d;
+  g_date_clear (&d, 1);
+  g_date_set_julian (&d, julian);
+  g_snprintf (out, 11, "%04u-%02u-%02u", (guint) g_date_get_year (&d), (guint) g_date_get_month (&d),
+              (guint) g_date_get_day (&d));
+}
+
+guint32
+iop_date_add_months (guint32 julian, int months)
+{
+  GDate d;
+  g_date_clear (&d, 1);
+  g_date_set_julian (&d, julian);
+  g_date_add_months (&d, (guint) months);
+  return g_date_get_julian (&d);
+}
+
+gboolean
+iop_check_date_arg (const char *date, const char *what, guint32 *julian, iop_error **error)
+{
+  if (date == NULL || !iop_date_parse (date, julian))
+    {
+      iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the %s must be a calendar date YYYY-MM-DD", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+iop_check_text_arg (const char *text, const char *what, size_t max, iop_error **error)
+{
+  size_t n = text != NULL ? strlen (text) : 0;
+  if (n == 0 || n > max || !g_utf8_validate (text, (gssize) n, NULL))
+    {
+      iop_set_error (error, IOP_ERROR_INVALID_ARGUMENT, NULL, "the %s must be 1 to %zu bytes of UTF-8", what, max);
+      return FALSE;
+    }
+  return TRUE;
+}

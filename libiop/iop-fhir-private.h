@@ -43,6 +43,13 @@ void iop_fhir_add_period (JsonBuilder *b, const char *start, const char *end);
 void iop_fhir_add_part2_security_labels (JsonBuilder *b);
 /* Sets the member "meta" to {"security": [the Part 2 labels]}. */
 void iop_fhir_set_part2_meta (JsonBuilder *b);
+/* A stable "urn:uuid:..." for @name: name-based, from SHA-1 of @name, in the RFC 4122 version 5
+ * layout (transfer full, g_free). The same name always gives the same urn. */
+char *iop_fhir_name_urn (const char *name);
+/* Opens a Bundle entry {"fullUrl": @urn, "resource": {"resourceType": @type, ...: the resource
+ * stays open for its members; close both with iop_fhir_end_entry(). */
+void iop_fhir_begin_entry (JsonBuilder *b, const char *urn, const char *type);
+void iop_fhir_end_entry (JsonBuilder *b);
 /* Whether @id is a valid FHIR resource id ([A-Za-z0-9\-\.]{1,64}). */
 gboolean iop_fhir_id_is_valid (const char *id);
 

@@ -102,3 +102,37 @@ iop_fhir_id_is_valid (const char *id)
       return FALSE;
   return TRUE;
 }
+
+char *
+iop_fhir_name_urn (const char *name)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA1);
+  guint8 d[20];
+  gsize len = sizeof d;
+
+  g_checksum_update (sum, (const guchar *) name, -1);
+  g_checksum_get_digest (sum, d, &len);
+  d[6] = (guint8) ((d[6] & 0x0f) | 0x50);
+  d[8] = (guint8) ((d[8] & 0x3f) | 0x80);
+  return g_strdup_printf ("urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0], d[1],
+                          d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+}
+
+void
+iop_fhir_begin_entry (JsonBuilder *b, const char *urn, const char *type)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "fullUrl");
+  json_builder_add_string_value (b, urn);
+  json_builder_set_member_name (b, "resource");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "resourceType");
+  json_builder_add_string_value (b, type);
+}
+
+void
+iop_fhir_end_entry (JsonBuilder *b)
+{
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}

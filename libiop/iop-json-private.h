@@ -31,6 +31,13 @@ void iop_json_pop (IopJsonReader *r, gsize mark);
 gboolean iop_json_fail (IopJsonReader *r, iop_error_code code, const char *member,
                         const char *format, ...) G_GNUC_PRINTF (4, 5);
 
+/* Turns the failure of a setter into a document error at @member (IOP_ERROR_INVALID_DATA with the
+ * setter's message), and frees the setter's error either way. @inner is passed by address and
+ * read here, after the call that fills it: the order in which a call's arguments are evaluated is
+ * unspecified, so a form like f (r, m, setter (..., &inner), inner) could read it too early.
+ * Returns @ok. */
+gboolean iop_json_fail_from (IopJsonReader *r, const char *member, gboolean ok, iop_error **inner);
+
 /* Parses @text into a root node (transfer full). Syntax errors are IOP_ERROR_PARSE with
  * line and column. */
 JsonNode *iop_json_parse (const char *text, gssize length, iop_error **error);

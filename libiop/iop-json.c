@@ -976,3 +976,15 @@ iop_json_builder_to_string (JsonBuilder *b)
   write_node (out, root);
   return g_string_free (out, FALSE);
 }
+
+gboolean
+iop_json_fail_from (IopJsonReader *r, const char *member, gboolean ok, iop_error **inner)
+{
+  iop_error *err = *inner;
+
+  *inner = NULL;
+  if (!ok)
+    iop_json_fail (r, IOP_ERROR_INVALID_DATA, member, "%s", err != NULL ? iop_error_get_message (err) : "invalid value");
+  iop_error_free (err);
+  return ok;
+}

@@ -19,23 +19,12 @@
 #define PAYER_SYSTEM "urn:libiop:payer"
 #define REQUEST_SYSTEM "urn:libiop:preauth-request"
 
-/* A stable urn:uuid for the @what of request @id (name-based, SHA-1, RFC 4122 v5 layout). */
+/* A stable urn:uuid for the @what of request @id. */
 static char *
 entry_urn (const char *id, const char *what)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA1);
-  guint8 d[20];
-  gsize len = sizeof d;
-
-  g_checksum_update (sum, (const guchar *) "libiop-pas|", -1);
-  g_checksum_update (sum, (const guchar *) id, -1);
-  g_checksum_update (sum, (const guchar *) "|", -1);
-  g_checksum_update (sum, (const guchar *) what, -1);
-  g_checksum_get_digest (sum, d, &len);
-  d[6] = (guint8) ((d[6] & 0x0f) | 0x50);
-  d[8] = (guint8) ((d[8] & 0x3f) | 0x80);
-  return g_strdup_printf ("urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0], d[1],
-                          d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+  g_autofree char *name = g_strdup_printf ("libiop-pas|%s|%s", id, what);
+  return iop_fhir_name_urn (name);
 }
 
 static void
@@ -63,33 +52,10 @@ add_extension_code (JsonBuilder *b, const char *url, const char *system, const c
 }
 
 static void
-begin_entry (JsonBuilder *b, const char *urn, const char *type)
-{
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "fullUrl");
-  json_builder_add_string_value (b, urn);
-  json_builder_set_member_name (b, "resource");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "resourceType");
-  json_builder_add_string_value (b, type);
-}
-
-static void
-end_entry (JsonBuilder *b)
-{
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-}
-
-static void
 set_date (JsonBuilder *b, const char *member, guint32 julian)
 {
-  GDate d;
   char text[11];
-  g_date_clear (&d, 1);
-  g_date_set_julian (&d, julian);
-  g_snprintf (text, sizeof text, "%04u-%02u-%02u", (guint) g_date_get_year (&d), (guint) g_date_get_month (&d),
-              (guint) g_date_get_day (&d));
+  iop_date_format (julian, text);
   json_builder_set_member_name (b, member);
   json_builder_add_string_value (b, text);
 }
@@ -202,7 +168,7 @@ iop_preauth_request_to_pas (const iop_preauth_request *request, const iop_consen
   json_builder_set_member_name (b, "entry");
   json_builder_begin_array (b);
 
-  begin_entry (b, claim, "Claim");
+  iop_fhir_begin_entry (b, claim, "Claim");
   iop_fhir_set_part2_meta (b);
   json_builder_set_member_name (b, "identifier");
   json_builder_begin_array (b);
@@ -256,9 +222,9 @@ iop_preauth_request_to_pas (const iop_preauth_request *request, const iop_consen
   for (int i = 0; i < req->n_services; i++)
     add_item (b, req, i + 1, req->services[i]);
   json_builder_end_array (b);
-  end_entry (b);
+  iop_fhir_end_entry (b);
 
-  begin_entry (b, patient, "Patient");
+  iop_fhir_begin_entry (b, patient, "Patient");
   json_builder_set_member_name (b, "identifier");
   json_builder_begin_array (b);
   json_builder_begin_object (b);
@@ -270,9 +236,9 @@ iop_preauth_request_to_pas (const iop_preauth_request *request, const iop_consen
   json_builder_end_array (b);
   if (req->birth != 0)
     set_date (b, "birthDate", req->birth);
-  end_entry (b);
+  iop_fhir_end_entry (b);
 
-  begin_entry (b, coverage, "Coverage");
+  iop_fhir_begin_entry (b, coverage, "Coverage");
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, "active");
   json_builder_set_member_name (b, "subscriberId");
@@ -294,9 +260,9 @@ iop_preauth_request_to_pas (const iop_preauth_request *request, const iop_consen
       json_builder_end_object (b);
       json_builder_end_array (b);
     }
-  end_entry (b);
+  iop_fhir_end_entry (b);
 
-  begin_entry (b, insurer, "Organization");
+  iop_fhir_begin_entry (b, insurer, "Organization");
   json_builder_set_member_name (b, "identifier");
   json_builder_begin_array (b);
   json_builder_begin_object (b);
@@ -308,14 +274,14 @@ iop_preauth_request_to_pas (const iop_preauth_request *request, const iop_consen
   json_builder_end_array (b);
   json_builder_set_member_name (b, "active");
   json_builder_add_boolean_value (b, TRUE);
-  end_entry (b);
+  iop_fhir_end_entry (b);
 
-  begin_entry (b, requestor, "Organization");
+  iop_fhir_begin_entry (b, requestor, "Organization");
   json_builder_set_member_name (b, "active");
   json_builder_add_boolean_value (b, TRUE);
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, provider);
-  end_entry (b);
+  iop_fhir_end_entry (b);
 
   json_builder_end_array (b);
   json_builder_end_object (b);
